@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from apps.accounts.demo import DEMO_PASSWORD, seed_demo_users
+from apps.core.demo import DEMO_SEEDERS
+
+
+class Command(BaseCommand):
+    help = "Skapar demoanvändare för alla roller och demoinnehåll. Kan köras flera gånger."
+
+    def handle(self, *args, **options):
+        users = seed_demo_users()
+        for seeder in DEMO_SEEDERS:
+            seeder(self.stdout)
+        self.stdout.write("")
+        self.stdout.write("Demoanvändare (lösenord för alla: %s)" % DEMO_PASSWORD)
+        for email, name, roles in users:
+            self.stdout.write(f"  {email:42} {name:24} {', '.join(roles)}")
+        self.stdout.write("")
+        self.stdout.write("Öppna http://127.0.0.1:8000/ och logga in med en av adresserna ovan.")

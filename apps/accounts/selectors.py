@@ -1,0 +1,112 @@
+"""Permission-aware reads about users and their roles. Each runs a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Organisation, OrganisationUserObjectPermission, User
+from .roles import NATIONAL_CODENAMES, ROLES_BY_CODENAME, SCOPED_CODENAMES, Role
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    role: Role
+    scope: Organisation | None
+
+    @property
+    def scope_name(self) -> str:
+        return self.scope.name if self.scope else str(self.role.scope_label)
+
+
+def _national_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="accounts", codename__in=NATIONAL_CODENAMES
+    )
+
+
+def role_assignments(user: User) -> list[RoleAssignment]:
+    """All roles of one user, national first, then by scope name. Two queries."""
+    if not user.is_authenticated:
+        return []
+    national = [
+        RoleAssignment(ROLES_BY_CODENAME[codename], None)
+        for codename in user.user_permissions.filter(
+            content_type__app_label="accounts", codename__in=NATIONAL_CODENAMES
+        ).values_list("codename", flat=True)
+    ]
+    scoped = [
+        RoleAssignment(ROLES_BY_CODENAME[row.permission.codename], row.content_object)
+        for row in OrganisationUserObjectPermission.objects.filter(
+            user=user, permission__codename__in=SCOPED_CODENAMES
+        )
+        .select_related("permission", "content_object")
+        .order_by("content_object__name", "permission__codename")
+    ]
+    order = list(ROLES_BY_CODENAME)
+    national.sort(key=lambda a: order.index(a.role.codename))
+    return national + scoped
+
+
+def users_with_roles(*, search: str = "", include_inactive: bool = True) -> QuerySet[User]:
+    """Users for the administrators' list, with roles prefetched (no query per row)."""
+    users = User.objects.select_related("home_organisation").prefetch_related(
+        Prefetch(
+            "organisationuserobjectpermission_set",
+            queryset=OrganisationUserObjectPermission.objects.filter(
+                permission__codename__in=SCOPED_CODENAMES
+            ).select_related("permission", "content_object"),
+            to_attr="scoped_role_rows",
+        ),
+        Prefetch("user_permissions", queryset=_national_permissions(), to_attr="national_perms"),
+    )
+    if search:
+        users = users.filter(
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(home_organisation__name__icontains=search)
+        )
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    return users.order_by("full_name", "email")
+
+
+def assignments_from_prefetch(user: User) -> list[RoleAssignment]:
+    """Role assignments of a user fetched through `users_with_roles()`."""
+    national = [RoleAssignment(ROLES_BY_CODENAME[p.codename], None) for p in user.national_perms]
+    scoped = [
+        RoleAssignment(ROLES_BY_CODENAME[row.permission.codename], row.content_object)
+        for row in user.scoped_role_rows
+    ]
+    return national + sorted(scoped, key=lambda a: (a.scope.name, a.role.codename))
+
+
+def role_holders(organisation: Organisation) -> list[RoleAssignment | tuple]:
+    """(user, role) pairs holding a role in one organisation, by role then name."""
+    rows = (
+        OrganisationUserObjectPermission.objects.filter(
+            content_object=organisation, permission__codename__in=SCOPED_CODENAMES
+        )
+        .select_related("user", "permission")
+        .order_by("permission__codename", "user__full_name")
+    )
+    return [(row.user, ROLES_BY_CODENAME[row.permission.codename]) for row in rows]
+
+
+def scopes_for_role(user: User, role: Role) -> QuerySet[Organisation]:
+    """The organisations in which a user holds a scoped role."""
+    return Organisation.objects.filter(
+        organisationuserobjectpermission__user=user,
+        organisationuserobjectpermission__permission__codename=role.codename,
+    ).distinct()
+
+
+def holds_role(user: User, role: Role, scope: Organisation | None) -> bool:
+    """Whether the role is actually assigned (a superuser's implicit powers do not count)."""
+    if role.is_national:
+        return user.user_permissions.filter(
+            content_type__app_label=role.app_label, codename=role.codename
+        ).exists()
+    return OrganisationUserObjectPermission.objects.filter(
+        user=user, content_object=scope, permission__codename=role.codename
+    ).exists()

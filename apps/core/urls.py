@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("granskningslogg/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,12 @@
+"""The test suite: fast hashing, mail kept in memory, the database from DATABASE_URL."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret-" + "x" * 40
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from apps.accounts.views import SignInView, start
+from apps.core.views import bench_minimal
+
+auth_patterns = [
+    path("logga-in/", SignInView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "losenord/andra/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "losenord/andra/klart/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("losenord/aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "losenord/aterstall/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "losenord/aterstall/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "losenord/aterstall/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", start, name="start"),
+    *auth_patterns,
+    path("konto/", include("apps.accounts.urls")),
+    path("", include("apps.core.urls")),
+    path("django-admin/", admin.site.urls),
+    path("_bench/minimal/", bench_minimal, name="bench_minimal"),
+]
