@@ -40,6 +40,7 @@ urlpatterns = [
     path("", start, name="start"),
     *auth_patterns,
     path("konto/", include("apps.accounts.urls")),
+    path("kunskapsstod/", include("apps.authoring.urls")),
     path("", include("apps.core.urls")),
     path("django-admin/", admin.site.urls),
     path("_bench/minimal/", bench_minimal, name="bench_minimal"),

@@ -111,7 +111,9 @@ class MemberGrantForm(forms.Form):
             self.cleaned_data["user"] = User.objects.get(email__iexact=email, is_active=True)
         except User.DoesNotExist as exc:
             raise forms.ValidationError(
-                _("Det finns ingen aktiv användare med den adressen. Be en administratör bjuda in personen.")
+                _(
+                    "Det finns ingen aktiv användare med den adressen. Be en administratör bjuda in personen."
+                )
             ) from exc
         return email
 
@@ -123,7 +125,10 @@ class RoleRevokeForm(forms.Form):
 
 class DeactivateForm(forms.Form):
     reason = forms.CharField(
-        label=_("Anledning (valfri)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Anledning (valfri)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

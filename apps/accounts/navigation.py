@@ -54,7 +54,8 @@ def _signed_in(user) -> bool:
 
 def _manages_members(user) -> bool:
     return permissions.is_administrator(user) or bool(
-        permissions.scopes_of(user, "npo_chair") or permissions.scopes_of(user, "remiss_coordinator")
+        permissions.scopes_of(user, "npo_chair")
+        or permissions.scopes_of(user, "remiss_coordinator")
     )
 
 

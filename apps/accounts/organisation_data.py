@@ -49,7 +49,11 @@ HEALTHCARE_REGIONS = [
     (
         "sodra",
         "Södra sjukvårdsregionen",
-        [("skane", "Region Skåne"), ("blekinge", "Region Blekinge"), ("kronoberg", "Region Kronoberg")],
+        [
+            ("skane", "Region Skåne"),
+            ("blekinge", "Region Blekinge"),
+            ("kronoberg", "Region Kronoberg"),
+        ],
     ),
 ]
 

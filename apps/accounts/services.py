@@ -176,8 +176,10 @@ def _check_scope(role: Role, scope: Organisation | None) -> None:
             raise ValidationError({"scope": _("En nationell roll har ingen organisation.")})
     elif scope is None or scope.kind != role.scope_kind:
         raise ValidationError(
-            {"scope": _("Rollen %(role)s gäller en organisation av typen %(kind)s.")
-             % {"role": role.label, "kind": OrganisationKind(role.scope_kind).label}}
+            {
+                "scope": _("Rollen %(role)s gäller en organisation av typen %(kind)s.")
+                % {"role": role.label, "kind": OrganisationKind(role.scope_kind).label}
+            }
         )
 
 

@@ -77,7 +77,9 @@ def my_roles(request):
 def user_list(request):
     _require(permissions.may_manage_users(request.user))
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.users_with_roles(search=search), 50).get_page(request.GET.get("sida"))
+    page = Paginator(selectors.users_with_roles(search=search), 50).get_page(
+        request.GET.get("sida")
+    )
     rows = [(user, selectors.assignments_from_prefetch(user)) for user in page.object_list]
     return render(
         request, "accounts/user_list.html", {"page": page, "rows": rows, "search": search}
@@ -182,7 +184,9 @@ def _revoke(request, target: User):
     if not form.is_valid():
         raise PermissionDenied
     role = ROLES[form.cleaned_data["role"]]
-    services.role_revoke(actor=request.user, user=target, role=role, scope=form.cleaned_data["scope"])
+    services.role_revoke(
+        actor=request.user, user=target, role=role, scope=form.cleaned_data["scope"]
+    )
     messages.success(request, f"Rollen {role.label} är återkallad för {target}.")
 
 
@@ -238,7 +242,9 @@ def user_resend_invitation(request, pk):
     _require(permissions.may_manage_users(request.user))
     target = get_object_or_404(User, pk=pk)
     try:
-        services.user_resend_invitation(actor=request.user, user=target, base_url=_base_url(request))
+        services.user_resend_invitation(
+            actor=request.user, user=target, base_url=_base_url(request)
+        )
         messages.success(request, f"En ny inbjudan har skickats till {target.email}.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -346,7 +352,9 @@ def organisation_edit(request, code):
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+        services.organisation_update(
+            actor=request.user, organisation=organisation, **form.cleaned_data
+        )
         messages.success(request, "Organisationen är sparad.")
         return redirect("accounts:organisation_detail", code=organisation.code)
     return render(

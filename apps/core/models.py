@@ -32,9 +32,7 @@ class AuditEntry(models.Model):
         related_name="audit_entries_made",
     )
     action = models.CharField(_("händelse"), max_length=64, db_index=True)
-    content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("objekt"), max_length=300, blank=True)
     # The user an action is about, when there is one: lets a user's page show its history.

@@ -60,7 +60,9 @@ def audit_log(request):
         tz = timezone.get_current_timezone()
         if data["date_from"]:
             entries = entries.filter(
-                created_at__gte=timezone.make_aware(datetime.combine(data["date_from"], time.min), tz)
+                created_at__gte=timezone.make_aware(
+                    datetime.combine(data["date_from"], time.min), tz
+                )
             )
         if data["date_to"]:
             entries = entries.filter(

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "apps.core",
     "apps.accounts",
+    "apps.authoring",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         for seeder in DEMO_SEEDERS:
             seeder(self.stdout)
         self.stdout.write("")
-        self.stdout.write("Demoanvändare (lösenord för alla: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demoanvändare (lösenord för alla: {DEMO_PASSWORD})")
         for email, name, roles in users:
             self.stdout.write(f"  {email:42} {name:24} {', '.join(roles)}")
         self.stdout.write("")

@@ -1,0 +1,655 @@
+"""Benchmark harness: pages of the app against a minimal Django view, on the same server, in
+the same run, reported as ratios.
+
+What it does, in order:
+ 1. makes its own database (a fresh SQLite file under bench/results/, or the database of
+    DATABASE_URL if given), migrates it, runs `seed_demo` and, with --users N, bench/scale.py;
+ 2. runs `collectstatic` (production serves static files through WhiteNoise's manifest);
+ 3. runs each scenario's setup and signs in the users that scenarios need (real sessions in
+    the benchmark database, passed to the load tool as a Cookie header);
+ 4. starts gunicorn with config.settings.production on 127.0.0.1 and a free port;
+ 5. checks that every URL answers 200 (no redirect), then drives each one with wrk for
+    --duration seconds, in --rounds rounds that each start with the minimal view, and
+    reads the CPU time gunicorn's workers spent per request;
+ 6. prints a table (throughput, latency and CPU, and their ratios to the minimal view of
+    the same round, median over the rounds), writes
+    bench/results/<timestamp>.json and prints markdown rows for bench/README.md;
+ 7. stops gunicorn, also on error or Ctrl-C, and removes its SQLite file (--keep-db keeps it).
+
+Add a scenario by appending a `Scenario` to SCENARIOS; see its docstring.
+"""
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+BASE_DIR = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+REPORT_LUA = BENCH_DIR / "report.lua"
+sys.path[:0] = [str(BASE_DIR), str(BENCH_DIR)]
+
+BASELINE = "minimal"
+DEMO_AUTHOR = "skribent@demo.kunskapsstod.se"
+# Production trusts this header from its proxy; sending it makes every request "secure", so
+# neither SECURE_SSL_REDIRECT nor the Secure cookies get in the way on plain loopback HTTP.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One URL to measure.
+
+    name        short key, used in --only, the table and the JSON
+    path        the URL path, e.g. "/logga-in/"
+    login_as    e-mail of a seeded user to sign in as, or None for an anonymous request
+    setup       optional callable run in-process against the benchmark database after the
+                seeding and before gunicorn starts; it may create data and return the path
+                to measure (e.g. the editor of an edition it just made), or None to keep path
+    expect      optional text the 200 response must contain (guards against measuring an
+                error page or the wrong user's page)
+    """
+
+    name: str
+    path: str
+    description: str
+    login_as: str | None = None
+    setup: Callable[[], str | None] | None = None
+    expect: str | None = None
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        BASELINE,
+        "/_bench/minimal/",
+        "Minimal Django view: short text, no database, session or template",
+        expect="ok",
+    ),
+    Scenario(
+        "sign_in", "/logga-in/", "Sign-in page, anonymous (GET)", expect="csrfmiddlewaretoken"
+    ),
+    Scenario(
+        "start",
+        "/",
+        "Start page of a signed-in author (skribent@demo)",
+        login_as=DEMO_AUTHOR,
+        expect="Välkommen, Sara",
+    ),
+]
+
+
+@dataclass
+class Measurement:
+    scenario: str
+    path: str
+    requests: int
+    seconds: float
+    rps: float
+    latency_ms: dict
+    errors: dict
+    extra: dict = field(default_factory=dict)
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(url: str, headers: dict, timeout: float = 10) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        if out.returncode != 0 or not out.stdout.strip():
+            return "unknown"
+        return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+# --- preparing the database ----------------------------------------------------------------
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1",
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PYTHONPATH=str(BASE_DIR),
+    )
+    return env
+
+
+def prepare(env: dict, scenarios: list[Scenario], users: int) -> dict[str, str]:
+    """Migrate, seed, collect static files, run scenario setups and sign users in — all
+    in-process, with the same settings and database as the server. Returns name -> path and
+    e-mail -> session key (under the key "session:<email>")."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test import Client
+
+    started = time.monotonic()
+    say("migrating …")
+    call_command("migrate", "--noinput", verbosity=0)
+    say("seeding demo data …")
+    with open(os.devnull, "w") as devnull:
+        call_command("seed_demo", stdout=devnull)
+    if users:
+        import scale  # bench/scale.py, next to this file
+
+        scale.generate(users=users, stdout=sys.stdout)
+    say("collecting static files …")
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    resolved: dict[str, str] = {}
+    for scenario in scenarios:
+        path = scenario.setup() if scenario.setup else None
+        resolved[scenario.name] = path or scenario.path
+
+    from apps.accounts.models import User
+
+    for email in sorted({s.login_as for s in scenarios if s.login_as}):
+        # force_login goes through django.contrib.auth.login(): a real session row, the same
+        # as a sign-in through the form would leave (and no password hashing in the loop).
+        client = Client(**{"HTTP_X_FORWARDED_PROTO": "https"})
+        client.force_login(User.objects.get(email=email))
+        resolved[f"session:{email}"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    resolved["cookie_name"] = settings.SESSION_COOKIE_NAME
+    connections.close_all()
+    say(f"prepared in {time.monotonic() - started:.1f} s")
+    return resolved
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+class Gunicorn:
+    def __init__(self, env: dict, port: int, workers: int, threads: int, log_path: Path):
+        self.port = port
+        self.log_path = log_path
+        self.command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "30",
+        ]
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    def start(self, timeout: float = 30) -> None:
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        # Its own process group, so that stop() reaches the master and its workers only.
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{self.port}/_bench/minimal/"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited at start; see {self.log_path}")
+            with contextlib.suppress(OSError):
+                status, _ = fetch(url, PROXY_HEADERS, timeout=2)
+                if status == 200:
+                    return
+            time.sleep(0.2)
+        raise BenchError(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            pgid = self.process.pid  # the group made by start_new_session
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        if self._log:
+            self._log.close()
+            self._log = None
+
+
+# --- the load tool -------------------------------------------------------------------------
+
+
+def wrk_binary() -> str:
+    found = shutil.which("wrk")
+    if not found:
+        raise BenchError(
+            "wrk is not installed. Install it and run again:\n"
+            "    sudo apt-get install wrk        (Debian/Ubuntu)\n"
+            "    brew install wrk                (macOS)"
+        )
+    return found
+
+
+def run_wrk(url: str, headers: dict, args) -> dict:
+    command = [
+        wrk_binary(),
+        f"--threads={args.threads}",
+        f"--connections={args.connections}",
+        f"--duration={args.duration}s",
+        "--timeout=10s",
+        "--latency",
+        f"--script={REPORT_LUA}",
+    ]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    command.append(url)
+    out = subprocess.run(
+        command, capture_output=True, text=True, timeout=args.duration + 60, check=False
+    )
+    if out.returncode != 0:
+        raise BenchError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
+    match = re.search(r"^BENCH_JSON (\{.*\})$", out.stdout, re.MULTILINE)
+    if not match:
+        raise BenchError(f"no figures in wrk's output:\n{out.stdout}")
+    return json.loads(match.group(1))
+
+
+def worker_cpu_seconds(master_pid: int) -> float | None:
+    """User + system CPU time of gunicorn's workers so far (Linux /proc; None elsewhere).
+    CPU per request is far less disturbed by other load on the machine than requests/s."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def measure(name: str, path: str, url: str, headers: dict, args, master_pid: int) -> Measurement:
+    say(f"  {name}: {args.duration} s on {path}")
+    cpu_before = worker_cpu_seconds(master_pid)
+    raw = run_wrk(url, headers, args)
+    cpu_after = worker_cpu_seconds(master_pid)
+    seconds = raw["duration_us"] / 1e6
+    requests = raw["requests"]
+    latency = {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()}
+    errors = {k: v for k, v in raw["errors"].items() if v}
+    if errors:
+        say(f"  WARNING: {name} had errors: {errors}")
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None and requests:
+        cpu_ms = round(1000 * (cpu_after - cpu_before) / requests, 3)
+    return Measurement(
+        scenario=name,
+        path=path,
+        requests=requests,
+        seconds=round(seconds, 2),
+        rps=round(requests / seconds, 1),
+        latency_ms=latency,
+        errors=errors,
+        extra={"bytes_per_response": round(raw["bytes"] / max(requests, 1)), "cpu_ms": cpu_ms},
+    )
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 3) if values else None
+
+
+def summarise(rounds: list[dict[str, Measurement]], names: list[str]) -> list[dict]:
+    """One row per scenario: medians over the rounds, ratios taken within each round (the
+    scenario against the minimal view measured just before it) and then the median."""
+    rows = []
+    for name in names:
+        pairs = [(rd[name], rd[BASELINE]) for rd in rounds]
+        throughput = [m.rps / b.rps for m, b in pairs]
+        cpu = [
+            m.extra["cpu_ms"] / b.extra["cpu_ms"]
+            for m, b in pairs
+            if m.extra["cpu_ms"] and b.extra["cpu_ms"]
+        ]
+        errors: dict[str, int] = {}
+        for m, _ in pairs:
+            for key, count in m.errors.items():
+                errors[key] = errors.get(key, 0) + count
+        rows.append(
+            {
+                "scenario": name,
+                "path": pairs[0][0].path,
+                "requests": sum(m.requests for m, _ in pairs),
+                "rps": _median(m.rps for m, _ in pairs),
+                "mean_ms": _median(m.latency_ms["mean"] for m, _ in pairs),
+                "p50_ms": _median(m.latency_ms["p50"] for m, _ in pairs),
+                "p99_ms": _median(m.latency_ms["p99"] for m, _ in pairs),
+                "cpu_ms": _median(m.extra["cpu_ms"] for m, _ in pairs),
+                "bytes": pairs[0][0].extra["bytes_per_response"],
+                "throughput_ratio": _median(throughput),
+                "throughput_ratio_range": [round(min(throughput), 3), round(max(throughput), 3)],
+                "latency_ratio_p50": _median(
+                    m.latency_ms["p50"] / b.latency_ms["p50"] for m, b in pairs
+                ),
+                "latency_ratio_p99": _median(
+                    m.latency_ms["p99"] / b.latency_ms["p99"] for m, b in pairs
+                ),
+                "cpu_ratio": _median(cpu),
+                "errors": errors,
+            }
+        )
+    return rows
+
+
+def _fmt(value, spec: str) -> str:
+    return "–" if value is None else format(value, spec)
+
+
+def print_table(rows: list[dict]) -> None:
+    header = (
+        f"{'scenario':<14}{'req/s':>8}{'mean ms':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms':>8}"
+        f"  {'req/s ÷ minimal':>17}{'p50 ×':>7}{'p99 ×':>7}{'CPU ×':>7}"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        low, high = r["throughput_ratio_range"]
+        ratio = f"{r['throughput_ratio']:.3f} ({low:.2f}–{high:.2f})"
+        print(
+            f"{r['scenario']:<14}{r['rps']:>8.1f}{r['mean_ms']:>9.2f}{r['p50_ms']:>8.2f}"
+            f"{r['p99_ms']:>8.2f}{_fmt(r['cpu_ms'], '>8.2f')}  {ratio:>17}"
+            f"{r['latency_ratio_p50']:>7.1f}{r['latency_ratio_p99']:>7.1f}"
+            f"{_fmt(r['cpu_ratio'], '>7.1f')}"
+        )
+    print()
+
+
+def print_markdown(rows: list[dict], meta: dict) -> None:
+    print("Markdown rows for bench/README.md:")
+    print()
+    print(
+        "| Scenario | Path | req/s | p50 ms | p99 ms | CPU ms/req "
+        "| req/s ÷ minimal | p50 × minimal | CPU × minimal |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        low, high = r["throughput_ratio_range"]
+        print(
+            f"| {r['scenario']} | `{r['path']}` | {r['rps']:.0f} | {r['p50_ms']:.2f} "
+            f"| {r['p99_ms']:.2f} | {_fmt(r['cpu_ms'], '.2f')} "
+            f"| {r['throughput_ratio']:.2f} ({low:.2f}–{high:.2f}) "
+            f"| {r['latency_ratio_p50']:.1f} | {_fmt(r['cpu_ratio'], '.1f')} |"
+        )
+    print()
+    print(
+        f"_{meta['date']}, commit {meta['commit']}, {meta['cpus']} CPUs, {meta['database']}, "
+        f"gunicorn {meta['gunicorn']}, wrk {meta['load']}, {meta['rounds']} rounds, "
+        f"{meta['scale_users']} extra users; minimal view drift {meta['baseline_drift_pct']}%, "
+        f"load average {meta['loadavg_before']} → {meta['loadavg_after']}._"
+    )
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Throughput and latency of pages of the app, as ratios to a minimal view.",
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds per URL per round (5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all URLs (3)")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections (4)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument(
+        "--worker-threads", type=int, default=2, help="gthread threads per worker (2)"
+    )
+    parser.add_argument(
+        "--users", type=int, default=2000, help="extra users from bench/scale.py (2000; 0: none)"
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="NAME", help="scenarios to run (the baseline always runs)"
+    )
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load (2)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and stop")
+    args = parser.parse_args(argv)
+    if args.threads > args.connections:
+        parser.error("--threads must not exceed --connections")
+    if args.rounds < 1 or args.duration < 1:
+        parser.error("--rounds and --duration must be at least 1")
+    return args
+
+
+def _loadavg() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.list:
+        for s in SCENARIOS:
+            print(f"{s.name:<18}{s.path:<24}{s.description}")
+        return 0
+    unknown = set(args.only or []) - {s.name for s in SCENARIOS}
+    if unknown:
+        say(f"unknown scenarios: {', '.join(sorted(unknown))} (see --list)")
+        return 2
+    scenarios = [s for s in SCENARIOS if s.name == BASELINE or not args.only or s.name in args.only]
+    try:
+        wrk_binary()
+    except BenchError as error:
+        print(f"[bench] {error}", file=sys.stderr)
+        return 3
+
+    RESULTS_DIR.mkdir(exist_ok=True)
+    # UTC: django.setup() below switches the process's local time zone to TIME_ZONE.
+    started = dt.datetime.now(dt.UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    given_url = os.environ.get("DATABASE_URL")
+    sqlite_path = None
+    if given_url:
+        database_url = given_url
+        say("using DATABASE_URL as given (it gets migrated and seeded; use a throwaway DB)")
+    else:
+        sqlite_path = RESULTS_DIR / f"bench-{stamp}.sqlite3"
+        database_url = f"sqlite:///{sqlite_path}"
+
+    # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so the finally below still runs.
+    def _terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
+
+    env = server_env(database_url)
+    server = None
+    loadavg_before = _loadavg()
+    try:
+        resolved = prepare(env, scenarios, args.users)
+        port = free_port()
+        server = Gunicorn(
+            env, port, args.workers, args.worker_threads, RESULTS_DIR / f"gunicorn-{stamp}.log"
+        )
+        say(
+            f"starting gunicorn on 127.0.0.1:{port} "
+            f"({args.workers} workers × {args.worker_threads} threads, gthread) …"
+        )
+        server.start()
+
+        targets = []
+        for s in scenarios:
+            headers = dict(PROXY_HEADERS)
+            if s.login_as:
+                session = resolved[f"session:{s.login_as}"]
+                headers["Cookie"] = f"{resolved['cookie_name']}={session}"
+            path = resolved[s.name]
+            url = f"http://127.0.0.1:{port}{path}"
+            status, body = fetch(url, headers)
+            if status != 200:
+                raise BenchError(f"{s.name}: {path} answered {status}, not 200 — nothing measured")
+            if s.expect and s.expect not in body:
+                raise BenchError(f"{s.name}: {path} answered 200 but without {s.expect!r}")
+            targets.append((s, path, url, headers))
+        say("every URL answers 200")
+
+        if args.warmup:
+            say(f"warming up for {args.warmup} s per URL …")
+            warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
+            for _s, _path, url, headers in targets:
+                run_wrk(url, headers, warm)
+
+        rounds: list[dict[str, Measurement]] = []
+        for number in range(1, args.rounds + 1):
+            say(f"round {number} of {args.rounds}")
+            rounds.append(
+                {
+                    s.name: measure(s.name, path, url, headers, args, server.process.pid)
+                    for s, path, url, headers in targets
+                }
+            )
+    except BenchError as error:
+        say(f"FAILED: {error}")
+        return 1
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    finally:
+        if server:
+            server.stop()
+            say("gunicorn stopped")
+        if sqlite_path and not args.keep_db:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{sqlite_path}{suffix}").unlink()
+
+    import django
+    import gunicorn
+
+    rows = summarise(rounds, [s.name for s in scenarios])
+    first, last = rounds[0][BASELINE].rps, rounds[-1][BASELINE].rps
+    drift = round(100 * (last - first) / first, 1)
+    meta = {
+        "date": started.isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": f"{gunicorn.__version__} gthread {args.workers}w×{args.worker_threads}t",
+        "load": f"{args.threads}t {args.connections}c {args.duration}s",
+        "rounds": args.rounds,
+        "database": "PostgreSQL" if given_url and "postgres" in given_url else "SQLite",
+        "scale_users": args.users,
+        "baseline_drift_pct": drift,
+        "loadavg_before": loadavg_before,
+        "loadavg_after": _loadavg(),
+    }
+    print_table(rows)
+    if abs(drift) > 10:
+        say(f"WARNING: the minimal view drifted {drift}% during the run; the machine is busy")
+    if meta["loadavg_before"] and meta["loadavg_before"] > 0.5 * (meta["cpus"] or 1):
+        say("WARNING: the machine was busy before the run; trust the CPU column most")
+    print_markdown(rows, meta)
+    out_path = RESULTS_DIR / f"{stamp}.json"
+    out_path.write_text(
+        json.dumps(
+            {
+                "meta": meta,
+                "rows": rows,
+                "rounds": [{k: vars(m) for k, m in rd.items()} for rd in rounds],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    say(f"results written to {out_path.relative_to(BASE_DIR)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
