@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apps.accounts.views import SignInView, start
+from apps.accounts.views import SignInView, start, tasks
 from apps.core.views import bench_minimal
 
 auth_patterns = [
@@ -38,6 +38,7 @@ auth_patterns = [
 
 urlpatterns = [
     path("", start, name="start"),
+    path("mina-uppgifter/", tasks, name="tasks"),
     *auth_patterns,
     path("konto/", include("apps.accounts.urls")),
     path("kunskapsstod/", include("apps.authoring.urls")),

@@ -25,6 +25,16 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].label = _("E-postadress")
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
 
+    def clean(self):
+        # A wrong password is shown beside the password field, not only in the summary.
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code != "invalid_login":
+                raise
+            self.add_error("password", error)
+            return self.cleaned_data
+
 
 class UserInviteForm(forms.Form):
     email = forms.EmailField(label=_("E-postadress"), max_length=254)
@@ -138,7 +148,7 @@ class OrganisationCreateForm(forms.Form):
     short_name = forms.CharField(label=_("Kort namn"), max_length=80, required=False)
     code = forms.SlugField(
         label=_("Kod"),
-        max_length=40,
+        max_length=60,
         help_text=_("Små bokstäver, siffror och bindestreck. Kan inte ändras senare."),
     )
     parent = OrganisationChoiceField(

@@ -53,7 +53,7 @@ class Organisation(models.Model):
     them, while the name can be corrected by an administrator."""
 
     kind = models.CharField(_("typ"), max_length=32, choices=OrganisationKind.choices)
-    code = models.SlugField(_("kod"), max_length=40, unique=True)
+    code = models.SlugField(_("kod"), max_length=60, unique=True)
     name = models.CharField(_("namn"), max_length=200)
     short_name = models.CharField(_("kort namn"), max_length=80, blank=True)
     parent = models.ForeignKey(

@@ -70,3 +70,15 @@ register_nav_item(
     NavItem("audit", "Granskningslogg", "core:audit_log", permissions.may_read_audit_log, 90)
 )
 register_nav_item(NavItem("my_roles", "Mina roller", "accounts:my_roles", _signed_in, order=95))
+
+
+def _task_count(user) -> int:
+    from .inbox import tasks_for
+
+    return len(tasks_for(user))
+
+
+register_nav_item(
+    NavItem("tasks", "Mina uppgifter", "tasks", _signed_in, order=5, badge=_task_count)
+)
+register_nav_item(NavItem("notifications", "Notiser", "core:notifications", _signed_in, 96))

@@ -366,3 +366,13 @@ def organisation_edit(request, code):
 
 def user_url(user) -> str:
     return reverse("accounts:user_detail", kwargs={"pk": user.pk})
+
+
+@login_required
+def tasks(request):
+    from .inbox import tasks_for
+
+    groups: dict[tuple[str, str], list] = {}
+    for task in tasks_for(request.user):
+        groups.setdefault((task.role, task.scope), []).append(task)
+    return render(request, "accounts/tasks.html", {"groups": groups})

@@ -11,7 +11,7 @@ from django.core.validators import EmailValidator, URLValidator
 from .models import Block, BlockKind, Edition, Section
 
 MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-BARE_URL = re.compile(r"https?://\S+")
+BARE_URL = re.compile(r"https?://\S*")
 EMPTY_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*#*\s*$", re.MULTILINE)
 _url = URLValidator(schemes=["http", "https"])
 _email = EmailValidator()
@@ -69,7 +69,8 @@ def block_problems(block: Block) -> list[str]:
         if problem := link_problem(url):
             reasons.append(problem)
     for line in block.references.splitlines():
-        for url in BARE_URL.findall(line):
+        # Bare addresses outside Markdown links; the links themselves are checked below.
+        for url in BARE_URL.findall(MARKDOWN_LINK.sub(" ", line)):
             if problem := link_problem(url.rstrip(".,;)")):
                 reasons.append(f"referens: {problem}")
         for _text, url in MARKDOWN_LINK.findall(line):

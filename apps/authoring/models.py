@@ -174,7 +174,8 @@ class Edition(models.Model):
     state = models.CharField(
         _("status"), max_length=32, choices=EditionState.choices, default=EditionState.DRAFT
     )
-    # Bumped on every change of the edition row; workflow transitions compare it.
+    state_changed_at = models.DateTimeField(_("status sedan"), auto_now_add=True)
+    # Bumped on every workflow transition; a transition from a stale page is refused.
     lock_version = models.PositiveIntegerField(default=1)
     change_summary = models.TextField(_("sammanfattning av ändringarna"), blank=True)
     template_version = models.PositiveIntegerField(default=1)
@@ -340,3 +341,24 @@ class SectionPresence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["section", "user"], name="uniq_presence")]
+
+
+class EditionTransition(models.Model):
+    """One step of an edition through the workflow: who moved it, from where, to where, why."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField(max_length=60)
+    from_state = models.CharField(max_length=32, choices=EditionState.choices)
+    to_state = models.CharField(max_length=32, choices=EditionState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(_("kommentar"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.edition} {self.from_state} → {self.to_state}"

@@ -79,7 +79,7 @@ def _unique_slug(title: str, code: str) -> str:
 
 
 def _set_diagnoses(support: Support, codes: list[str]) -> None:
-    wanted = {code: icd10.describe(code) for code in codes}
+    wanted = {icd10.normalise(code): icd10.describe(code) for code in codes}
     support.diagnoses.exclude(code__in=wanted).delete()
     existing = set(support.diagnoses.values_list("code", flat=True))
     SupportDiagnosis.objects.bulk_create(

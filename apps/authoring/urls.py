@@ -23,6 +23,7 @@ urlpatterns = [
     path("<str:code>/ny-version/", views.edition_start, name="edition_start"),
     path(edition, views.edition_detail, name="edition_detail"),
     path(edition + "historik/", views.history, name="edition_history"),
+    path(edition + "steg/<slug:name>/", views.edition_step, name="edition_step"),
     path(edition + "jamfor/", views.edition_compare, name="edition_compare"),
     path(edition + "avsnitt/<slug:key>/", views.section_edit, name="section_edit"),
     path(edition + "avsnitt/<slug:key>/narvaro/", views.section_presence, name="section_presence"),

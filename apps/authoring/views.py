@@ -14,7 +14,7 @@ from apps.core.diff import diff_words, render_inline, render_side_by_side
 from apps.core.forms import apply_validation_error
 from apps.core.markdown import render_markdown
 
-from . import icd10, selectors, services
+from . import icd10, selectors, services, workflow
 from .completeness import check_edition
 from .forms import (
     AddBlockForm,
@@ -35,6 +35,7 @@ from .permissions import (
     may_edit_support,
     may_edit_templates,
 )
+from .workflow_forms import PublishForm, TransitionForm
 
 PRESENCE_WINDOW = timedelta(minutes=3)
 
@@ -210,8 +211,87 @@ def edition_detail(request, code, major, minor):
             "edition": edition,
             "problems": problems,
             "may_edit": may_edit_content(request.user, edition),
+            "timeline": edition.transitions.select_related("actor"),
+            "actions": workflow.available_actions(request.user, edition),
+            "diagram": workflow.diagram(),
         },
     )
+
+
+@login_required
+def edition_step(request, code, major, minor, name):
+    """One workflow step: GET shows its form and any reasons it is refused, POST takes it."""
+    support = _support(code)
+    edition = _edition(support, major, minor)
+    transition = workflow.TRANSITIONS_BY_NAME.get(name)
+    if transition is None:
+        raise Http404
+    needs_reason = transition.reason_required or edition.state in transition.minor_only_from
+    extra_class = PublishForm if name == "publish" else workflow.form_for(name)
+    data = request.POST if request.method == "POST" else None
+    form = TransitionForm(
+        data, reason_required=needs_reason, initial={"lock_version": edition.lock_version}
+    )
+    extra = extra_class(data) if extra_class else None
+    reasons = workflow.refusal_reasons(request.user, edition, transition, {"_check_comment": False})
+    status = 200
+    if request.method == "POST":
+        if not workflow.holds_actor_role(request.user, edition, transition):
+            raise PermissionDenied
+        if form.is_valid() and (extra is None or extra.is_valid()):
+            try:
+                _take_step(request, edition, transition, form, extra)
+            except workflow.TransitionConflict as exc:
+                messages.error(request, str(exc.args[0]))
+                status = 409
+            except workflow.TransitionRefused as exc:
+                reasons = exc.reasons
+                status = 400
+            except ValidationError as exc:
+                apply_validation_error(extra or form, exc)
+                status = 400
+            else:
+                return redirect(edition_url(edition))
+        else:
+            status = 400
+    return render(
+        request,
+        "authoring/edition_step.html",
+        {
+            "support": support,
+            "edition": edition,
+            "transition": transition,
+            "form": form,
+            "extra": extra,
+            "reasons": reasons,
+        },
+        status=status,
+    )
+
+
+def _take_step(request, edition, transition, form, extra) -> None:
+    comment = form.cleaned_data["comment"].strip()
+    lock_version = form.cleaned_data["lock_version"]
+    if transition.name == "publish" and extra.cleaned_data["when"] == "later":
+        workflow.edition_schedule_publication(
+            actor=request.user,
+            edition=edition,
+            lock_version=lock_version,
+            publish_at=extra.cleaned_data["publish_at"],
+            next_review_date=extra.cleaned_data["next_review_date"],
+        )
+        messages.success(request, "Publiceringen är planerad.")
+        return
+    data = extra.transition_data() if extra is not None else {}
+    moved = workflow.edition_transition(
+        actor=request.user,
+        edition=edition,
+        name=transition.name,
+        lock_version=lock_version,
+        comment=comment,
+        data=data,
+    )
+    messages.success(request, f"Klart: versionen har nu status ”{moved.get_state_display()}”.")
 
 
 def _section_context(request, edition: Edition, section: Section, forms=None) -> dict:
@@ -477,10 +557,18 @@ def history(request, code, major, minor, key=None):
     edition = _edition(support, major, minor)
     section = get_object_or_404(Section, edition=edition, key=key) if key else None
     page = Paginator(edition_history(edition, section), 50).get_page(request.GET.get("sida"))
+    # Rows of deleted blocks stay in the history but have no block page to link to.
+    live_uids = set(edition.blocks.values_list("uid", flat=True))
     return render(
         request,
         "authoring/history.html",
-        {"support": support, "edition": edition, "section": section, "page": page},
+        {
+            "support": support,
+            "edition": edition,
+            "section": section,
+            "page": page,
+            "live_uids": live_uids,
+        },
     )
 
 

@@ -9,12 +9,15 @@ Two sanitiser backends hold to the same allow-list and the same tests; ``setting
 MARKDOWN_SANITIZER`` chooses between them:
 
 - ``"nh3"`` (default): Python binding to the Rust library Ammonia, built on the html5ever
-  parser. It is maintained and about 27x faster than bleach.
+  parser. It is maintained and about 27× faster than bleach.
 - ``"bleach"``: the alternative. On 2026-06-05 bleach announced that it is no longer maintained
   and will get no more releases, security fixes included, so it is kept only as a fallback.
 """
 
+import html as html_lib
 import logging
+import re
+import unicodedata
 
 import bleach
 import markdown
@@ -48,6 +51,8 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer"
 
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+
 BACKENDS = ("nh3", "bleach")
 
 _MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
@@ -64,20 +69,44 @@ class _LinkRelFilter(Filter):
             yield token
 
 
+def _url_is_allowed(url: str) -> bool:
+    # Both libraries already check schemes, each in its own way. This second, shared check also
+    # ignores invisible characters ("java\u200bscript:", "\u2028javascript:"): browsers read
+    # those as harmless relative links, but other consumers (mail clients, exports) may not.
+    cleaned = "".join(
+        ch
+        for ch in html_lib.unescape(url)
+        if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"))
+    )
+    match = _SCHEME.match(cleaned.lower())
+    return match is None or match.group(1) in ALLOWED_URL_SCHEMES
+
+
+def _nh3_attribute_filter(tag: str, name: str, value: str) -> str | None:
+    return value if name != "href" or _url_is_allowed(value) else None
+
+
 def _sanitize_nh3(html: str) -> str:
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_nh3_attribute_filter,
         url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
     )
 
 
+def _bleach_allows_attribute(tag: str, name: str, value: str) -> bool:
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    return name != "href" or _url_is_allowed(value)
+
+
 _bleach_cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes={tag: list(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    attributes=_bleach_allows_attribute,
     protocols=ALLOWED_URL_SCHEMES,
     strip=True,
     strip_comments=True,

@@ -6,4 +6,6 @@ app_name = "core"
 
 urlpatterns = [
     path("granskningslogg/", views.audit_log, name="audit_log"),
+    path("notiser/", views.notifications, name="notifications"),
+    path("notiser/installningar/", views.notification_preferences, name="notification_preferences"),
 ]

@@ -1,17 +1,17 @@
 from datetime import datetime, time
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from apps.accounts.permissions import may_read_audit_log
-
 from .audit import ACTION_LABELS
-from .models import AuditEntry
+from .models import AuditEntry, EmailPreference, Notification
+from .notifications import NOTIFICATION_KINDS
 
 
 class AuditFilterForm(forms.Form):
@@ -41,7 +41,8 @@ class AuditFilterForm(forms.Form):
 
 @login_required
 def audit_log(request):
-    if not may_read_audit_log(request.user):
+    # The administrator role is a global permission; core does not import accounts.
+    if not request.user.has_perm("accounts.role_administrator"):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.select_related("actor", "subject_user")
@@ -81,3 +82,37 @@ def audit_log(request):
 def bench_minimal(request):
     """The yardstick for bench/: a response with no database work, no session, no template."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        # Marking as read is the only change here; it concerns only the user's own rows.
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("core:notifications")
+    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
+        request.GET.get("sida")
+    )
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+def notification_preferences(request):
+    kinds = list(NOTIFICATION_KINDS.items())
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("email"))
+        for kind, _label in kinds:
+            EmailPreference.objects.update_or_create(
+                user=request.user, kind=kind, defaults={"email_enabled": kind in chosen}
+            )
+        messages.success(request, "Dina val för e-post är sparade.")
+        return redirect("core:notification_preferences")
+    disabled = set(
+        EmailPreference.objects.filter(user=request.user, email_enabled=False).values_list(
+            "kind", flat=True
+        )
+    )
+    rows = [(kind, label, kind not in disabled) for kind, label in kinds]
+    return render(request, "core/notification_preferences.html", {"rows": rows})

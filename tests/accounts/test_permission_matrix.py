@@ -5,11 +5,15 @@ and outside the actor's own programme area or region, and as an anonymous visito
 allowed action must succeed and have its effect; a refused one must answer 403/404 and leave
 the database as it was."""
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 
 from apps.accounts.models import Organisation, User
@@ -93,8 +97,7 @@ def _inactive(case):
 
 
 def _no_password(case):
-    case.target.set_unusable_password()
-    case.target.save()
+    User.objects.filter(pk=case.target.pk).update(password=make_password(None))
 
 
 def _audit_marker(case):
@@ -111,7 +114,9 @@ def _user(path=""):
 
 
 ACTIONS: dict[str, Action] = {
-    "list_users": Action("get", lambda c: "/konto/anvandare/", effect=_seen(lambda c: c.target.email)),
+    "list_users": Action(
+        "get", lambda c: "/konto/anvandare/", effect=_seen(lambda c: c.target.email)
+    ),
     "invite_user": Action(
         "post",
         lambda c: "/konto/anvandare/ny/",
@@ -206,11 +211,13 @@ ACTIONS: dict[str, Action] = {
         "post",
         lambda c: f"/konto/organisationer/{c.npo.code}/andra/",
         data=lambda c: {"name": "Omdöpt programområde", "is_active": "on"},
-        effect=lambda c, r: Organisation.objects.get(pk=c.npo.pk).name
-        == "Omdöpt programområde",
+        effect=lambda c, r: Organisation.objects.get(pk=c.npo.pk).name == "Omdöpt programområde",
     ),
     "read_audit_log": Action(
-        "get", lambda c: "/granskningslogg/", prepare=_audit_marker, effect=_seen(lambda c: "matrismarkör")
+        "get",
+        lambda c: "/granskningslogg/",
+        prepare=_audit_marker,
+        effect=_seen(lambda c: "matrismarkör"),
     ),
 }
 
@@ -222,11 +229,52 @@ def _expected(action: str, role: str, in_scope: bool) -> bool:
     return rule == ALWAYS or (rule == OWN_SCOPE and in_scope)
 
 
-def _actor(role_key: str) -> User:
-    actor = UserFactory(full_name="Aktör")
-    if role_key != "none":
-        grant(actor, role_key)  # in npo() or region(), by the role's kind
-    return actor
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Actors, targets and signed-in sessions, built once for the module inside a transaction
+    that is rolled back at the end; each case runs in its own savepoint on top, as Django's
+    setUpTestData does, so that one case's effect never reaches the next."""
+    quiet = logging.getLogger("django.request")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # 403s are expected here; 500s still show
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            quiet.setLevel(level)
+
+
+def _build_world() -> dict:
+    # One client per role: a new Client loads the whole middleware stack again.
+    sessions, actors, clients = {}, {}, {"anonymous": Client()}
+    for role_key in ACTOR_ROLES:
+        actor = UserFactory(full_name=f"Aktör {role_key}")
+        if role_key != "none":
+            grant(actor, role_key)  # in npo() or region(), by the role's kind
+        client = Client()
+        client.force_login(actor, backend="django.contrib.auth.backends.ModelBackend")
+        actors[role_key] = actor
+        clients[role_key] = client
+        sessions[role_key] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    scopes = {True: (npo(), region()), False: (npo("psykisk-halsa"), region("skane"))}
+    targets = {}
+    for in_scope, (scope_npo, scope_region) in scopes.items():
+        target = UserFactory(full_name=f"Målperson {'inom' if in_scope else 'utom'}")
+        grant(target, "author", scope_npo)
+        grant(target, "remiss_reviewer", scope_region)
+        targets[in_scope] = target
+    return {
+        "actors": actors,
+        "sessions": sessions,
+        "clients": clients,
+        "targets": targets,
+        "scopes": scopes,
+        "candidate": UserFactory(full_name="Kandidat"),
+    }
 
 
 CASES = [
@@ -238,25 +286,24 @@ CASES = [
 
 
 @pytest.mark.parametrize("action_key, role_key, in_scope", CASES)
-def test_role_administration_policy(action_key, role_key, in_scope, django_capture_on_commit_callbacks):
+def test_role_administration_policy(
+    action_key, role_key, in_scope, world, django_capture_on_commit_callbacks
+):
     action = ACTIONS[action_key]
-    scope_npo = npo() if in_scope else npo("psykisk-halsa")
-    scope_region = region() if in_scope else region("skane")
-    target = UserFactory(full_name="Målperson")
-    grant(target, "author", scope_npo)
-    grant(target, "remiss_reviewer", scope_region)
+    scope_npo, scope_region = world["scopes"][in_scope]
     case = Case(
-        actor=None if role_key == "anonymous" else _actor(role_key),
-        target=target,
-        candidate=UserFactory(full_name="Kandidat"),
+        actor=world["actors"].get(role_key),
+        target=world["targets"][in_scope],
+        candidate=world["candidate"],
         npo=scope_npo,
         region=scope_region,
     )
     if action.prepare:
         action.prepare(case)
-    client = Client()
-    if case.actor:
-        client.force_login(case.actor, backend="django.contrib.auth.backends.ModelBackend")
+    client = world["clients"][role_key]
+    client.cookies.clear()  # no message or CSRF cookie left over from the case before
+    if role_key in world["sessions"]:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role_key]
 
     with django_capture_on_commit_callbacks(execute=True):
         if action.method == "get":

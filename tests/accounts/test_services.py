@@ -219,7 +219,9 @@ def test_grant_is_audited_with_actor_role_and_scope_name(administrator, user):
 def test_revoke_is_audited_with_actor_role_and_scope_name(administrator, user):
     grant(user, "remiss_reviewer", region())
 
-    services.role_revoke(actor=administrator, user=user, role=ROLES["remiss_reviewer"], scope=region())
+    services.role_revoke(
+        actor=administrator, user=user, role=ROLES["remiss_reviewer"], scope=region()
+    )
 
     assert not holds_role(user, ROLES["remiss_reviewer"], region())
     entry = AuditEntry.objects.get(action="role.revoked")
@@ -325,9 +327,7 @@ def test_chair_cannot_revoke_author_in_another_npo():
 
 def test_administrator_cannot_revoke_own_administrator_role(administrator):
     with pytest.raises(ValidationError, match="egen administratörsroll"):
-        services.role_revoke(
-            actor=administrator, user=administrator, role=ROLES["administrator"]
-        )
+        services.role_revoke(actor=administrator, user=administrator, role=ROLES["administrator"])
 
     assert holds_role(administrator, ROLES["administrator"], None)
 
@@ -492,7 +492,11 @@ def test_only_an_administrator_may_create_or_change_organisations(role_key):
         services.organisation_create(actor=actor, kind="region", code="ny", name="Ny")
     with pytest.raises(PermissionDenied):
         services.organisation_update(
-            actor=actor, organisation=npo(), name="Annat", short_name="", parent=None,
+            actor=actor,
+            organisation=npo(),
+            name="Annat",
+            short_name="",
+            parent=None,
             is_active=True,
         )
     assert not Organisation.objects.filter(code="ny").exists()
@@ -543,7 +547,9 @@ ATOMIC_CASES = {
     ),
     "grant": (
         lambda u: u,
-        lambda admin, u: services.role_grant(actor=admin, user=u, role=ROLES["author"], scope=npo()),
+        lambda admin, u: services.role_grant(
+            actor=admin, user=u, role=ROLES["author"], scope=npo()
+        ),
         lambda u: not holds_role(u, ROLES["author"], npo()),
     ),
     "revoke": (
@@ -573,7 +579,11 @@ ATOMIC_CASES = {
     "organisation_update": (
         lambda u: u,
         lambda admin, u: services.organisation_update(
-            actor=admin, organisation=npo(), name="Atomisk", short_name="", parent=None,
+            actor=admin,
+            organisation=npo(),
+            name="Atomisk",
+            short_name="",
+            parent=None,
             is_active=False,
         ),
         lambda u: npo().name != "Atomisk" and npo().is_active,

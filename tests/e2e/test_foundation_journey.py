@@ -107,6 +107,7 @@ def test_administrator_invites_a_writer_who_accepts_and_sees_her_role(
 
     expect(page).to_have_url(re.compile(r"/logga-in/$"))
     expect(page.get_by_role("status")).to_contain_text("Ditt lösenord är sparat")
+    check_a11y(page, context="inloggning efter valt lösenord")
 
     # She signs in and sees her role on the start page …
     sign_in(page, "sara.skribent@example.se", NEW_PASSWORD)

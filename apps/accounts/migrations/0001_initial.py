@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('npo', 'Nationellt programområde'), ('healthcare_region', 'Sjukvårdsregion'), ('region', 'Region'), ('professional_society', 'Professionsförening'), ('patient_organisation', 'Patientorganisation'), ('municipality', 'Kommun'), ('authority', 'Myndighet'), ('national', 'Nationell funktion')], max_length=32, verbose_name='typ')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='kod')),
+                ('code', models.SlugField(max_length=60, unique=True, verbose_name='kod')),
                 ('name', models.CharField(max_length=200, verbose_name='namn')),
                 ('short_name', models.CharField(blank=True, max_length=80, verbose_name='kort namn')),
                 ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('npo', 'Nationellt programområde'), ('healthcare_region', 'Sjukvårdsregion'), ('region', 'Region'), ('professional_society', 'Professionsförening'), ('patient_organisation', 'Patientorganisation'), ('municipality', 'Kommun'), ('authority', 'Myndighet'), ('national', 'Nationell funktion')], max_length=32, verbose_name='typ')),
-                ('code', models.SlugField(max_length=40, verbose_name='kod')),
+                ('code', models.SlugField(max_length=60, verbose_name='kod')),
                 ('name', models.CharField(max_length=200, verbose_name='namn')),
                 ('short_name', models.CharField(blank=True, max_length=80, verbose_name='kort namn')),
                 ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class RemissConfig(AppConfig):
+    name = "apps.remiss"
+    label = "remiss"
+    verbose_name = "Remiss"
+
+    def ready(self):
+        from apps.authoring import workflow
+        from apps.core.audit import register_actions
+
+        from . import services
+        from .forms import OpenConsultationForm
+
+        register_actions(services.AUDIT_ACTIONS)
+        workflow.register_form("open_consultation", OpenConsultationForm)
+        workflow.register_effect("open_consultation", services.consultation_open_effect)
+        workflow.register_effect("close_consultation", services.consultation_close_effect)
+        workflow.register_effect("abandon", services.consultation_close_effect)
+
+        from apps.core.periodic import register_job
+
+        from .scheduled import close_due_consultations
+
+        register_job("Stäng remisser efter sista svarsdag", close_due_consultations)
