@@ -76,7 +76,8 @@ def my_roles(request):
 @login_required
 def user_list(request):
     _require(permissions.may_manage_users(request.user))
-    search = request.GET.get("q", "").strip()[:100]
+    # NUL bytes cannot be sent to PostgreSQL in a query; they are never part of a name.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = Paginator(selectors.users_with_roles(search=search), 50).get_page(
         request.GET.get("sida")
     )
@@ -110,9 +111,7 @@ def _target_user(request, pk) -> User:
     return target
 
 
-@login_required
-def user_detail(request, pk):
-    target = _target_user(request, pk)
+def _user_page(request, target: User, *, grant_form=None, deactivate_form=None, status=200):
     manage = permissions.may_manage_users(request.user)
     return render(
         request,
@@ -120,12 +119,18 @@ def user_detail(request, pk):
         {
             "target": target,
             "assignments": selectors.role_assignments(target),
-            "grant_form": RoleGrantForm() if manage else None,
-            "deactivate_form": DeactivateForm() if manage else None,
+            "grant_form": (grant_form or RoleGrantForm()) if manage else None,
+            "deactivate_form": (deactivate_form or DeactivateForm()) if manage else None,
             "entries": AuditEntry.objects.about_user(target).select_related("actor")[:100],
             "may_manage": manage,
         },
+        status=status,
     )
+
+
+@login_required
+def user_detail(request, pk):
+    return _user_page(request, _target_user(request, pk))
 
 
 @login_required
@@ -164,19 +169,7 @@ def user_role_grant(request, pk):
         else:
             messages.success(request, f"{target} har fått rollen {role.label}.")
             return redirect("accounts:user_detail", pk=target.pk)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "target": target,
-            "assignments": selectors.role_assignments(target),
-            "grant_form": form,
-            "deactivate_form": DeactivateForm(),
-            "entries": AuditEntry.objects.about_user(target).select_related("actor")[:100],
-            "may_manage": True,
-        },
-        status=400,
-    )
+    return _user_page(request, target, grant_form=form, status=400)
 
 
 def _revoke(request, target: User):
@@ -215,12 +208,12 @@ def user_deactivate(request, pk):
             services.user_deactivate(
                 actor=request.user, user=target, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, f"{target} är inaktiverad och kan inte längre logga in.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, "Anledningen får vara högst 500 tecken.")
-    return redirect("accounts:user_detail", pk=target.pk)
+        else:
+            messages.success(request, f"{target} är inaktiverad och kan inte längre logga in.")
+        return redirect("accounts:user_detail", pk=target.pk)
+    return _user_page(request, target, deactivate_form=form, status=400)
 
 
 @login_required

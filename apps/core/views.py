@@ -31,6 +31,19 @@ class AuditFilterForm(forms.Form):
             ACTION_LABELS.items(), key=lambda item: item[1]
         )
 
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        # Dates near the ends of the calendar overflow when turned into local time.
+        if value is not None and not (1900 <= value.year <= 2999):
+            raise forms.ValidationError("Ange ett datum mellan år 1900 och 2999.")
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")

@@ -117,6 +117,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 # Django's sign-in form names the e-mail field "username"; axes would look for "email".
 AXES_USERNAME_FORM_FIELD = "username"
+# Addresses are case-insensitive at sign-in, so the lockout must be too.
+AXES_USERNAME_CALLABLE = "apps.accounts.auth.axes_username"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 GUARDIAN_RAISE_403 = True
