@@ -1,16 +1,21 @@
 """Scale data for the benchmark: a database the size of the national service, not of the demo.
 
-For now: N extra users with roles spread over every NPO and every region, as a national
-service would have them (a writing group per NPO, remiss reviewers and coordinators per
-region, a few national editors). Later issues add knowledge supports and editions here.
+N extra users with roles spread over every NPO and every region, as a national service
+would have them (a writing group per NPO, remiss reviewers and coordinators per region, a few
+national editors), and M knowledge supports, each with a 1.0 edition built from its product
+type's template and K blocks of Swedish Markdown, spread over all NPOs and over the workflow's
+states (so that the overview and Mina uppgifter have national-size lists to show).
 
 Idempotent-ish: users are named bench-user-00000@scale.bench.invalid …, so running it again
-only adds the ones that are missing, and role rows that already exist are skipped. Fast:
-users, their history rows and role rows are created with bulk_create, and every user shares
-one password hash computed once.
+only adds the ones that are missing, and role rows that already exist are skipped. Supports
+are coded KS-S00000 … (VF-S… for care pathways; the letter keeps them out of the services'
+numbering), and existing codes are skipped. Fast: everything is created with bulk_create, and
+every user shares one password hash computed once. Users get their history rows; supports,
+editions and blocks do not (bulk_create bypasses simple-history, which no page of the
+benchmark reads for scale data); content_hash is filled as block_save fills it.
 
-    python bench/scale.py --users 2000        # against the database of DATABASE_URL
-    bench/run.py --users 2000                 # calls generate() on the benchmark's own DB
+    python bench/scale.py --users 2000 --supports 500   # against the DB of DATABASE_URL
+    bench/run.py --users 2000 --supports 500            # calls generate() on the bench DB
 """
 
 import argparse
@@ -46,8 +51,18 @@ def _role_plan(index: int, npos: list, regions: list) -> list[tuple[str, object]
     return plan
 
 
-def generate(*, users: int = 2000, stdout=sys.stdout) -> dict:
-    """Create up to `users` scale users with roles. Needs a configured Django. Returns counts."""
+def generate(
+    *, users: int = 2000, supports: int = 0, blocks: int = 20, stdout=sys.stdout
+) -> dict:
+    """Create up to `users` scale users with roles and `supports` supports with `blocks`
+    blocks each. Needs a configured Django. Returns counts."""
+    counts = _generate_users(users=users, stdout=stdout)
+    if supports:
+        counts.update(generate_supports(supports=supports, blocks=blocks, stdout=stdout))
+    return counts
+
+
+def _generate_users(*, users: int, stdout) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Permission
     from django.db import transaction
@@ -121,16 +136,207 @@ def generate(*, users: int = 2000, stdout=sys.stdout) -> dict:
     return counts
 
 
+# The 1.0 edition's state, round-robin: mostly drafts, some in each step that asks someone
+# for something (Mina uppgifter), a fifth published. Not "in consultation" or "revision":
+# those belong with a consultation round, which scale data does not make.
+STATES = [
+    "draft",
+    "draft",
+    "internal_review",
+    "ready_for_consultation",
+    "draft",
+    "awaiting_npo_approval",
+    "editorial_review",
+    "published",
+    "approved",
+    "published",
+]
+DIAGNOSES = ["I50.0", "I50.9", "I48.9", "I10", "I21.9", "E11.9", "J44.9", "F32.9", "C50.9"]
+TOPICS = [
+    "Hjärtsvikt",
+    "Förmaksflimmer",
+    "Hypertoni",
+    "Typ 2-diabetes",
+    "KOL",
+    "Depression",
+    "Bröstcancer",
+    "Stroke",
+    "Astma",
+    "Demens",
+    "Höftartros",
+    "Urinvägsinfektion",
+]
+ASPECTS = ["behandling", "utredning", "uppföljning", "rehabilitering", "vårdförlopp"]
+
+
+def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> dict:
+    """`supports` supports, each with a 1.0 edition (sections from the product type's
+    template) and `blocks` blocks spread over its sections. Returns counts."""
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    import content  # bench/content.py, next to this file
+    from apps.accounts.models import Organisation, User
+    from apps.authoring import icd10
+    from apps.authoring.models import (
+        Block,
+        Edition,
+        ProductType,
+        Section,
+        Support,
+        SupportDiagnosis,
+        TemplateSection,
+    )
+
+    started = time.monotonic()
+    npos = list(Organisation.objects.programme_areas().order_by("code"))
+    types = [
+        ProductType.objects.get(code="kliniskt-kunskapsstod"),
+        ProductType.objects.get(code="vardforlopp"),
+    ]
+    template = {
+        t.pk: list(TemplateSection.objects.filter(product_type=t).order_by("position"))
+        for t in types
+    }
+    people = list(User.objects.filter(email__endswith=EMAIL_SUFFIX).order_by("pk")[:200])
+    people = people or list(User.objects.order_by("pk")[:20])
+    existing = set(Support.objects.filter(code__contains="-S").values_list("code", flat=True))
+    rng = random.Random(500)
+    now = timezone.now()
+
+    plan = []
+    for i in range(supports):
+        product_type = types[0] if i % 4 else types[1]
+        prefix = "KS" if product_type is types[0] else "VF"
+        code = f"{prefix}-S{i:05d}"
+        if code in existing:
+            continue
+        topic = TOPICS[i % len(TOPICS)]
+        title = f"{topic} – {ASPECTS[(i // len(TOPICS)) % len(ASPECTS)]} {i:05d}"
+        plan.append((i, code, title, product_type))
+    if not plan:
+        stdout.write(f"scale: all {supports} supports already there\n")
+        return {"supports_created": 0}
+
+    with transaction.atomic():
+        new_supports = Support.objects.bulk_create(
+            [
+                Support(
+                    code=code,
+                    slug=f"bench-{code.lower()}",
+                    title=title,
+                    product_type=product_type,
+                    programme_area=npos[i % len(npos)],
+                    target_professions=["lakare", "sjukskoterska"],
+                    created_by=people[i % len(people)],
+                )
+                for i, code, title, product_type in plan
+            ],
+            batch_size=BATCH,
+        )
+        states = {s.pk: STATES[i % len(STATES)] for (i, *_), s in zip(plan, new_supports)}
+        # Created as drafts: the database refuses blocks and sections in a published edition,
+        # so published ones are moved there after their content is in.
+        editions = Edition.objects.bulk_create(
+            [
+                Edition(
+                    support=support,
+                    major=1,
+                    minor=0,
+                    kind="major",
+                    state="draft" if states[support.pk] == "published" else states[support.pk],
+                    template_version=support.product_type.template_version,
+                    created_by=support.created_by,
+                    updated_by=people[(i * 7) % len(people)],
+                    updated_at=now,
+                )
+                for (i, *_), support in zip(plan, new_supports)
+            ],
+            batch_size=BATCH,
+        )
+        sections = Section.objects.bulk_create(
+            [
+                Section(
+                    edition=edition,
+                    key=ts.key,
+                    title=ts.title,
+                    guidance=ts.guidance,
+                    required=ts.required,
+                    heading_level=ts.heading_level,
+                    position=ts.position,
+                )
+                for edition, support in zip(editions, new_supports)
+                for ts in template[support.product_type_id]
+            ],
+            batch_size=BATCH,
+        )
+        by_edition: dict[int, list] = {}
+        for section in sections:
+            by_edition.setdefault(section.edition_id, []).append(section)
+        new_blocks = []
+        for edition in editions:
+            own = by_edition[edition.pk]
+            for index in range(blocks):
+                body = content.block_content(rng, index, rng.randint(300, 800))
+                block = Block(
+                    edition=edition,
+                    section=own[index % len(own)],
+                    position=index // len(own) + 1,
+                    updated_by=edition.updated_by,
+                    **body,
+                )
+                block.content_hash = Block.hash_content(block.content())
+                new_blocks.append(block)
+        Block.objects.bulk_create(new_blocks, batch_size=BATCH)
+        SupportDiagnosis.objects.bulk_create(
+            [
+                SupportDiagnosis(support=support, code=code, description=icd10.describe(code)[:300])
+                for n, support in enumerate(new_supports)
+                for code in {DIAGNOSES[n % len(DIAGNOSES)], DIAGNOSES[(n * 5) % len(DIAGNOSES)]}
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        published = [e for e in editions if states[e.support_id] == "published"]
+        working = [e for e in editions if states[e.support_id] != "published"]
+        Edition.objects.filter(pk__in=[e.pk for e in published]).update(
+            state="published", published_at=now, last_substantive_change_at=now
+        )
+        for edition in published:
+            edition.support.current_published_edition = edition
+        for edition in working:
+            edition.support.working_edition = edition
+        Support.objects.bulk_update(
+            new_supports, ["working_edition", "current_published_edition"], batch_size=BATCH
+        )
+    counts = {
+        "supports_created": len(new_supports),
+        "blocks_created": len(new_blocks),
+        "supports_seconds": round(time.monotonic() - started, 2),
+    }
+    stdout.write(
+        f"scale: {len(new_supports)} new supports ({len(published)} published), "
+        f"{len(sections)} sections and {len(new_blocks)} blocks, "
+        f"{counts['supports_seconds']} s\n"
+    )
+    return counts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=2000, help="scale users (default 2000)")
+    parser.add_argument("--supports", type=int, default=0, help="scale supports (default 0)")
+    parser.add_argument("--blocks", type=int, default=20, help="blocks per support (20)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     import django
 
     django.setup()
-    generate(users=args.users)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    generate(users=args.users, supports=args.supports, blocks=args.blocks)
     return 0
 
 

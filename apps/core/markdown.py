@@ -137,7 +137,7 @@ def render_markdown(text: str | None) -> SafeString:
     """Renders Markdown to sanitised HTML. Never raises on text input; empty gives ""."""
     if not text:
         return SafeString("")
-    text = _valid_unicode(str(text))
+    text = _defuse_pathological(_valid_unicode(str(text)))
     try:
         html = markdown.markdown(
             text, extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG
@@ -149,6 +149,26 @@ def render_markdown(text: str | None) -> SafeString:
         html = linebreaks(escape(text))
     # The sanitiser runs on the fallback too: one path to the page, one boundary.
     return mark_safe(sanitize_html(html))  # noqa: S308 — sanitised just above
+
+
+# python-markdown's inline patterns take time quadratic in the number of unclosed "[" or "<"
+# in one paragraph (Python-Markdown issue #798): 1,500 of them cost seconds per render, and
+# the editor renders on every keystroke. No real paragraph has hundreds of them, so past the
+# limit they become character references: shown as typed, never parsed.
+PATHOLOGICAL_LIMIT = 200
+
+
+def _defuse_pathological(text: str) -> str:
+    if text.count("[") <= PATHOLOGICAL_LIMIT and text.count("<") <= PATHOLOGICAL_LIMIT:
+        return text
+    paragraphs = text.split("\n\n")
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.count("[") > PATHOLOGICAL_LIMIT:
+            paragraph = paragraph.replace("[", "&#91;")
+        if paragraph.count("<") > PATHOLOGICAL_LIMIT:
+            paragraph = paragraph.replace("<", "&lt;")
+        paragraphs[index] = paragraph
+    return "\n\n".join(paragraphs)
 
 
 def _valid_unicode(text: str) -> str:

@@ -422,3 +422,16 @@ def test_template_filter(backend):
     assert "<script>" not in html
     assert "&amp; mer" in html
     assert "&amp;lt;" not in html
+
+
+def test_hundreds_of_unclosed_brackets_are_shown_as_typed_not_parsed():
+    # Past the limit python-markdown's link parser would take quadratic time (issue #798);
+    # the brackets are escaped instead, so the text reads as typed and no link is formed.
+    text = "[a](https://example.se) " + "[b " * 300
+    html = render_markdown(text)
+    assert "<a " not in html
+    assert html.count("[b") == 300
+
+
+def test_a_few_brackets_still_make_links():
+    assert '<a href="https://example.se"' in render_markdown("[a](https://example.se) [b [c")
