@@ -48,6 +48,7 @@ sys.path[:0] = [str(BASE_DIR), str(BENCH_DIR)]
 
 BASELINE = "minimal"
 DEMO_AUTHOR = "skribent@demo.kunskapsstod.se"
+DEMO_NATIONAL_EDITOR = "redaktor@demo.kunskapsstod.se"
 # Production trusts this header from its proxy; sending it makes every request "secure", so
 # neither SECURE_SSL_REDIRECT nor the Secure cookies get in the way on plain loopback HTTP.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -75,6 +76,42 @@ class Scenario:
     expect: str | None = None
 
 
+# --- setups (run in-process after django.setup(); data built in bench/content.py) ------------
+
+
+def _editor_60() -> str:
+    import content
+
+    made = content.sixty_block_edition()
+    return f"/kunskapsstod/{made['code']}/version/1.0/avsnitt/behandling/"
+
+
+def _edition_60() -> str:
+    import content
+
+    return f"/kunskapsstod/{content.sixty_block_edition()['code']}/version/1.0/"
+
+
+def _block_history(old: int, new: int) -> str:
+    """The history page of the 50 KB block, comparing versions[old] with versions[new]
+    (indices into the list newest first: 0 edited, 1 unrelated, 2 first, 3 empty)."""
+    import content
+
+    made = content.big_block_history()
+    ids = made["ids"]
+    return (
+        f"/kunskapsstod/{made['code']}/version/1.0/block/{made['uid']}/historik/"
+        f"?fran={ids[old]}&till={ids[new]}"
+    )
+
+
+def _edition_compare(rewrite_all: bool) -> str:
+    import content
+
+    made = content.compared_editions(rewrite_all)
+    return f"/kunskapsstod/{made['code']}/version/{made['number']}/jamfor/"
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         BASELINE,
@@ -91,6 +128,69 @@ SCENARIOS: list[Scenario] = [
         "Start page of a signed-in author (skribent@demo)",
         login_as=DEMO_AUTHOR,
         expect="Välkommen, Sara",
+    ),
+    Scenario(
+        "editor_60",
+        "/kunskapsstod/<code>/version/1.0/avsnitt/behandling/",
+        "Section editor of a 60-block draft: the 40 blocks of Behandling, each with its form",
+        login_as=DEMO_AUTHOR,
+        setup=_editor_60,
+        expect="data-markdown-editor",
+    ),
+    Scenario(
+        "edition_60",
+        "/kunskapsstod/<code>/version/1.0/",
+        "Edition page of the same draft: all 60 blocks rendered, completeness check",
+        login_as=DEMO_AUTHOR,
+        setup=_edition_60,
+        expect="Behandling",
+    ),
+    Scenario(
+        "diff_50k_unrelated",
+        "/kunskapsstod/<code>/version/1.0/block/<uid>/historik/?fran=…&till=…",
+        "Block history: a 50 KB body against an unrelated 50 KB body (worst case)",
+        login_as=DEMO_AUTHOR,
+        setup=lambda: _block_history(2, 1),
+        expect="diff-ins",
+    ),
+    Scenario(
+        "diff_50k_small",
+        "/kunskapsstod/<code>/version/1.0/block/<uid>/historik/?fran=…&till=…",
+        "Block history: a 50 KB body against itself with one sentence changed (common case)",
+        login_as=DEMO_AUTHOR,
+        setup=lambda: _block_history(1, 0),
+        expect="diff-ins",
+    ),
+    Scenario(
+        "compare_small",
+        "/kunskapsstod/<code>/version/1.1/jamfor/",
+        "Edition comparison, published 1.0 (60 blocks, ~50 KB) with 1.1: 6 edited, 1 new, "
+        "1 removed",
+        login_as=DEMO_AUTHOR,
+        setup=lambda: _edition_compare(False),
+        expect="Ändrat",
+    ),
+    Scenario(
+        "compare_rewritten",
+        "/kunskapsstod/<code>/version/1.1/jamfor/",
+        "Edition comparison, published 1.0 (60 blocks, ~50 KB) with 1.1: every block rewritten",
+        login_as=DEMO_AUTHOR,
+        setup=lambda: _edition_compare(True),
+        expect="Ändrat",
+    ),
+    Scenario(
+        "overview",
+        "/kunskapsstod/",
+        "Overview of all supports, first page of 50, national editor (run with --supports)",
+        login_as=DEMO_NATIONAL_EDITOR,
+        expect="Hjärtsvikt",
+    ),
+    Scenario(
+        "tasks",
+        "/mina-uppgifter/",
+        "Mina uppgifter of a national editor (every edition waiting for the national editors)",
+        login_as=DEMO_NATIONAL_EDITOR,
+        expect="Nationell redaktör",
     ),
 ]
 
@@ -183,10 +283,13 @@ def server_env(database_url: str) -> dict:
     return env
 
 
-def prepare(env: dict, scenarios: list[Scenario], users: int) -> dict[str, str]:
+def prepare(
+    env: dict, scenarios: list[Scenario], users: int, supports: int = 0, blocks: int = 20
+) -> dict:
     """Migrate, seed, collect static files, run scenario setups and sign users in — all
-    in-process, with the same settings and database as the server. Returns name -> path and
-    e-mail -> session key (under the key "session:<email>")."""
+    in-process, with the same settings and database as the server. Returns name -> path,
+    e-mail -> session key (under the key "session:<email>") and, under "probe:<name>", the
+    queries and in-process time of one request to each scenario's page."""
     os.environ.update(env)
     import django
 
@@ -202,30 +305,57 @@ def prepare(env: dict, scenarios: list[Scenario], users: int) -> dict[str, str]:
     say("seeding demo data …")
     with open(os.devnull, "w") as devnull:
         call_command("seed_demo", stdout=devnull)
-    if users:
+    if users or supports:
         import scale  # bench/scale.py, next to this file
 
-        scale.generate(users=users, stdout=sys.stdout)
+        scale.generate(users=users, supports=supports, blocks=blocks, stdout=sys.stdout)
     say("collecting static files …")
     call_command("collectstatic", "--noinput", verbosity=0)
 
-    resolved: dict[str, str] = {}
+    resolved: dict = {}
     for scenario in scenarios:
+        if scenario.setup:
+            say(f"setting up {scenario.name} …")
         path = scenario.setup() if scenario.setup else None
         resolved[scenario.name] = path or scenario.path
 
     from apps.accounts.models import User
 
+    client_headers = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "127.0.0.1"}
+    clients = {None: Client(**client_headers)}
     for email in sorted({s.login_as for s in scenarios if s.login_as}):
         # force_login goes through django.contrib.auth.login(): a real session row, the same
         # as a sign-in through the form would leave (and no password hashing in the loop).
-        client = Client(**{"HTTP_X_FORWARDED_PROTO": "https"})
+        client = Client(**client_headers)
         client.force_login(User.objects.get(email=email))
         resolved[f"session:{email}"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        clients[email] = client
     resolved["cookie_name"] = settings.SESSION_COOKIE_NAME
+    for scenario in scenarios:
+        resolved[f"probe:{scenario.name}"] = probe(
+            clients[scenario.login_as], resolved[scenario.name]
+        )
     connections.close_all()
     say(f"prepared in {time.monotonic() - started:.1f} s")
     return resolved
+
+
+def probe(client, path: str) -> dict:
+    """One request in-process (after one to warm up): its queries and wall time. Tells a
+    page's database work apart from its Python work, which wrk's figures cannot."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - started
+    return {
+        "status": response.status_code,
+        "queries": len(queries.captured_queries),
+        "ms": round(1000 * elapsed, 1),
+    }
 
 
 # --- the server ----------------------------------------------------------------------------
@@ -380,7 +510,9 @@ def _median(values):
     return round(statistics.median(values), 3) if values else None
 
 
-def summarise(rounds: list[dict[str, Measurement]], names: list[str]) -> list[dict]:
+def summarise(
+    rounds: list[dict[str, Measurement]], names: list[str], probes: dict | None = None
+) -> list[dict]:
     """One row per scenario: medians over the rounds, ratios taken within each round (the
     scenario against the minimal view measured just before it) and then the median."""
     rows = []
@@ -416,6 +548,8 @@ def summarise(rounds: list[dict[str, Measurement]], names: list[str]) -> list[di
                     m.latency_ms["p99"] / b.latency_ms["p99"] for m, b in pairs
                 ),
                 "cpu_ratio": _median(cpu),
+                "queries": (probes or {}).get(name, {}).get("queries"),
+                "in_process_ms": (probes or {}).get(name, {}).get("ms"),
                 "errors": errors,
             }
         )
@@ -428,8 +562,8 @@ def _fmt(value, spec: str) -> str:
 
 def print_table(rows: list[dict]) -> None:
     header = (
-        f"{'scenario':<14}{'req/s':>8}{'mean ms':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms':>8}"
-        f"  {'req/s ÷ minimal':>17}{'p50 ×':>7}{'p99 ×':>7}{'CPU ×':>7}"
+        f"{'scenario':<20}{'req/s':>8}{'mean ms':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU ms':>8}"
+        f"  {'req/s ÷ minimal':>17}{'p50 ×':>7}{'p99 ×':>7}{'CPU ×':>7}{'queries':>8}"
     )
     print()
     print(header)
@@ -438,10 +572,10 @@ def print_table(rows: list[dict]) -> None:
         low, high = r["throughput_ratio_range"]
         ratio = f"{r['throughput_ratio']:.3f} ({low:.2f}–{high:.2f})"
         print(
-            f"{r['scenario']:<14}{r['rps']:>8.1f}{r['mean_ms']:>9.2f}{r['p50_ms']:>8.2f}"
+            f"{r['scenario']:<20}{r['rps']:>8.1f}{r['mean_ms']:>9.2f}{r['p50_ms']:>8.2f}"
             f"{r['p99_ms']:>8.2f}{_fmt(r['cpu_ms'], '>8.2f')}  {ratio:>17}"
             f"{r['latency_ratio_p50']:>7.1f}{r['latency_ratio_p99']:>7.1f}"
-            f"{_fmt(r['cpu_ratio'], '>7.1f')}"
+            f"{_fmt(r['cpu_ratio'], '>7.1f')}{_fmt(r['queries'], '>8')}"
         )
     print()
 
@@ -451,22 +585,24 @@ def print_markdown(rows: list[dict], meta: dict) -> None:
     print()
     print(
         "| Scenario | Path | req/s | p50 ms | p99 ms | CPU ms/req "
-        "| req/s ÷ minimal | p50 × minimal | CPU × minimal |"
+        "| req/s ÷ minimal | p50 × minimal | CPU × minimal | queries |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         low, high = r["throughput_ratio_range"]
         print(
             f"| {r['scenario']} | `{r['path']}` | {r['rps']:.0f} | {r['p50_ms']:.2f} "
             f"| {r['p99_ms']:.2f} | {_fmt(r['cpu_ms'], '.2f')} "
             f"| {r['throughput_ratio']:.2f} ({low:.2f}–{high:.2f}) "
-            f"| {r['latency_ratio_p50']:.1f} | {_fmt(r['cpu_ratio'], '.1f')} |"
+            f"| {r['latency_ratio_p50']:.1f} | {_fmt(r['cpu_ratio'], '.1f')} "
+            f"| {_fmt(r['queries'], '')} |"
         )
     print()
     print(
         f"_{meta['date']}, commit {meta['commit']}, {meta['cpus']} CPUs, {meta['database']}, "
         f"gunicorn {meta['gunicorn']}, wrk {meta['load']}, {meta['rounds']} rounds, "
-        f"{meta['scale_users']} extra users; minimal view drift {meta['baseline_drift_pct']}%, "
+        f"{meta['scale_users']} extra users, {meta['scale_supports']} extra supports × "
+        f"{meta['scale_blocks']} blocks; minimal view drift {meta['baseline_drift_pct']}%, "
         f"load average {meta['loadavg_before']} → {meta['loadavg_after']}._"
     )
 
@@ -489,6 +625,13 @@ def parse_args(argv=None):
     parser.add_argument(
         "--users", type=int, default=2000, help="extra users from bench/scale.py (2000; 0: none)"
     )
+    parser.add_argument(
+        "--supports",
+        type=int,
+        default=500,
+        help="extra supports from bench/scale.py, each with a 1.0 edition (500; 0: none)",
+    )
+    parser.add_argument("--blocks", type=int, default=20, help="blocks per extra support (20)")
     parser.add_argument(
         "--only", nargs="+", metavar="NAME", help="scenarios to run (the baseline always runs)"
     )
@@ -514,7 +657,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.list:
         for s in SCENARIOS:
-            print(f"{s.name:<18}{s.path:<24}{s.description}")
+            print(f"{s.name:<20}{s.description}\n{'':<20}{s.path}")
         return 0
     unknown = set(args.only or []) - {s.name for s in SCENARIOS}
     if unknown:
@@ -550,7 +693,7 @@ def main(argv=None) -> int:
     server = None
     loadavg_before = _loadavg()
     try:
-        resolved = prepare(env, scenarios, args.users)
+        resolved = prepare(env, scenarios, args.users, args.supports, args.blocks)
         port = free_port()
         server = Gunicorn(
             env, port, args.workers, args.worker_threads, RESULTS_DIR / f"gunicorn-{stamp}.log"
@@ -610,7 +753,8 @@ def main(argv=None) -> int:
     import django
     import gunicorn
 
-    rows = summarise(rounds, [s.name for s in scenarios])
+    probes = {s.name: resolved[f"probe:{s.name}"] for s in scenarios}
+    rows = summarise(rounds, [s.name for s in scenarios], probes)
     first, last = rounds[0][BASELINE].rps, rounds[-1][BASELINE].rps
     drift = round(100 * (last - first) / first, 1)
     meta = {
@@ -625,6 +769,8 @@ def main(argv=None) -> int:
         "rounds": args.rounds,
         "database": "PostgreSQL" if given_url and "postgres" in given_url else "SQLite",
         "scale_users": args.users,
+        "scale_supports": args.supports,
+        "scale_blocks": args.blocks,
         "baseline_drift_pct": drift,
         "loadavg_before": loadavg_before,
         "loadavg_after": _loadavg(),

@@ -51,9 +51,7 @@ def _role_plan(index: int, npos: list, regions: list) -> list[tuple[str, object]
     return plan
 
 
-def generate(
-    *, users: int = 2000, supports: int = 0, blocks: int = 20, stdout=sys.stdout
-) -> dict:
+def generate(*, users: int = 2000, supports: int = 0, blocks: int = 20, stdout=sys.stdout) -> dict:
     """Create up to `users` scale users with roles and `supports` supports with `blocks`
     blocks each. Needs a configured Django. Returns counts."""
     counts = _generate_users(users=users, stdout=stdout)
@@ -174,10 +172,10 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
     template) and `blocks` blocks spread over its sections. Returns counts."""
     import random
 
+    import content  # bench/content.py, next to this file
     from django.db import transaction
     from django.utils import timezone
 
-    import content  # bench/content.py, next to this file
     from apps.accounts.models import Organisation, User
     from apps.authoring import icd10
     from apps.authoring.models import (
@@ -236,7 +234,9 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
             ],
             batch_size=BATCH,
         )
-        states = {s.pk: STATES[i % len(STATES)] for (i, *_), s in zip(plan, new_supports)}
+        states = {
+            s.pk: STATES[i % len(STATES)] for (i, *_), s in zip(plan, new_supports, strict=True)
+        }
         # Created as drafts: the database refuses blocks and sections in a published edition,
         # so published ones are moved there after their content is in.
         editions = Edition.objects.bulk_create(
@@ -252,7 +252,7 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
                     updated_by=people[(i * 7) % len(people)],
                     updated_at=now,
                 )
-                for (i, *_), support in zip(plan, new_supports)
+                for (i, *_), support in zip(plan, new_supports, strict=True)
             ],
             batch_size=BATCH,
         )
@@ -267,7 +267,7 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
                     heading_level=ts.heading_level,
                     position=ts.position,
                 )
-                for edition, support in zip(editions, new_supports)
+                for edition, support in zip(editions, new_supports, strict=True)
                 for ts in template[support.product_type_id]
             ],
             batch_size=BATCH,

@@ -23,11 +23,14 @@ def _diff(old_text: str, new_text: str) -> dict:
     ops = diff_words(old_text, new_text)
     left, right = render_side_by_side(ops)
     rendered_ops = diff_rendered_text(old_text, new_text)
+    rendered_left, rendered_right = render_side_by_side(rendered_ops)
     return {
         "inline": render_inline(ops),
         "left": left,
         "right": right,
         "rendered_inline": render_inline(rendered_ops),
+        "rendered_left": rendered_left,
+        "rendered_right": rendered_right,
     }
 
 

@@ -300,10 +300,12 @@ def test_edition_goes_from_draft_to_published_with_four_people(new_page):
     open_task(page, task, "Publicera", who="redaktör")
     take_step(page, "Publicera", who="redaktör", fill=fill_publication)
 
-    # Published: no more steps, every step in the timeline with its comment, and the
+    # Published: every step in the timeline with its comment, and the
     # diagram marks where the edition is.
     expect(state(page)).to_have_text("Publicerad")
-    expect(page.locator(".workflow-actions")).to_have_count(0)
+    # The only step left is the editor's own: withdrawing it.
+    expect(next_steps(page).locator("li")).to_have_count(1)
+    expect(next_steps(page).get_by_role("link")).to_have_text("Avpublicera")
     timeline = page.locator(".timeline > li")
     expect(timeline).to_have_count(len(STEPS))
     people = {
