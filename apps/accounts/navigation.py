@@ -81,4 +81,17 @@ def _task_count(user) -> int:
 register_nav_item(
     NavItem("tasks", "Mina uppgifter", "tasks", _signed_in, order=5, badge=_task_count)
 )
-register_nav_item(NavItem("notifications", "Notiser", "core:notifications", _signed_in, 96))
+def _unread_notifications(user) -> int:
+    return user.notifications.filter(read_at__isnull=True).count()
+
+
+register_nav_item(
+    NavItem(
+        "notifications",
+        "Notiser",
+        "core:notifications",
+        _signed_in,
+        96,
+        badge=_unread_notifications,
+    )
+)

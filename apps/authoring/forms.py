@@ -93,6 +93,10 @@ class SupportForm(forms.Form):
 
 
 class BlockForm(forms.Form):
+    # Fields may be saved empty while writing, but the completeness check asks for them
+    # before the edition goes further, so calling them optional would mislead.
+    hide_optional_marks = True
+
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     kind = forms.ChoiceField(label=_("Typ"), choices=BlockKind.choices)
     body = forms.CharField(

@@ -360,7 +360,7 @@ def available_actions(user, edition: Edition) -> list[tuple[Transition, list[str
     """The transitions from the edition's state, each with its reasons to refuse (if any),
     for the edition page: what this user may do now, and why not otherwise."""
     return [
-        (t, refusal_reasons(user, edition, t, {"_check_comment": False}, content=False))
+        (t, refusal_reasons(user, edition, t, {"_check_comment": False}))
         for t in TRANSITIONS
         if edition.state in t.sources
     ]
