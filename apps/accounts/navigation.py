@@ -20,6 +20,7 @@ class NavItem:
     order: int = 50
     # Optional: a number shown beside the label (tasks waiting), computed once per request.
     badge: Callable[[object], int] | None = None
+    badge_label: str = ""  # read after the number by screen readers: "3 väntar"
 
     @property
     def url(self) -> str:
@@ -43,6 +44,7 @@ def items_for(user) -> list[dict]:
                     "label": item.label,
                     "url": item.url,
                     "badge": item.badge(user) if item.badge else None,
+                    "badge_label": item.badge_label,
                 }
             )
     return result
@@ -79,8 +81,12 @@ def _task_count(user) -> int:
 
 
 register_nav_item(
-    NavItem("tasks", "Mina uppgifter", "tasks", _signed_in, order=5, badge=_task_count)
+    NavItem(
+        "tasks", "Mina uppgifter", "tasks", _signed_in, 5, badge=_task_count, badge_label="väntar"
+    )
 )
+
+
 def _unread_notifications(user) -> int:
     return user.notifications.filter(read_at__isnull=True).count()
 
@@ -93,5 +99,6 @@ register_nav_item(
         _signed_in,
         96,
         badge=_unread_notifications,
+        badge_label="olästa",
     )
 )

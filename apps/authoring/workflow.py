@@ -26,7 +26,9 @@ from .workflow_states import EditionState as S
 
 AUTHOR, NPO_CHAIR, NATIONAL_EDITOR = "author", "npo_chair", "national_editor"
 
+RECIPIENTS = "recipients"
 ROLE_LABELS = {
+    RECIPIENTS: "remissinstanserna",
     AUTHOR: "skribent i programområdet",
     NPO_CHAIR: "ordförande i programområdet",
     NATIONAL_EDITOR: "nationell redaktör",
@@ -205,7 +207,7 @@ NEXT_ACTOR = {
     S.DRAFT: AUTHOR,
     S.INTERNAL_REVIEW: NPO_CHAIR,
     S.READY_FOR_CONSULTATION: NATIONAL_EDITOR,
-    S.IN_CONSULTATION: NATIONAL_EDITOR,
+    S.IN_CONSULTATION: RECIPIENTS,
     S.REVISION: AUTHOR,
     S.AWAITING_NPO_APPROVAL: NPO_CHAIR,
     S.EDITORIAL_REVIEW: NATIONAL_EDITOR,
