@@ -14,6 +14,10 @@ class RemissConfig(AppConfig):
         from .forms import OpenConsultationForm
 
         register_actions(services.AUDIT_ACTIONS)
+
+        from apps.core.notifications import register_kinds
+
+        register_kinds(services.NOTIFICATION_KINDS)
         workflow.register_form("open_consultation", OpenConsultationForm)
         workflow.register_effect("open_consultation", services.consultation_open_effect)
         workflow.register_effect("close_consultation", services.consultation_close_effect)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organisation
 from apps.core import audit
+from apps.core.notifications import notify
 
 from .models import Consultation, ConsultationKind
 
@@ -40,6 +41,7 @@ def consultation_open_effect(*, edition, actor, data: dict) -> Consultation:
         edition=edition, kind=kind, closes_on=closes_on, opened_by=actor
     )
     consultation.recipients.set(recipients)
+    _notify_coordinators(consultation)
     audit.record(
         actor=actor,
         action="consultation.opened",
@@ -48,6 +50,33 @@ def consultation_open_effect(*, edition, actor, data: dict) -> Consultation:
         details={"kind": kind, "to": closes_on.isoformat()},
     )
     return consultation
+
+
+NOTIFICATION_KINDS = {"remiss.opened": "En ny remiss har kommit till min region"}
+
+
+def _notify_coordinators(consultation: Consultation) -> None:
+    """The regions' remiss coordinators act next: they gather their region's answer."""
+    from django.urls import reverse
+
+    from apps.accounts.models import User
+
+    edition = consultation.edition
+    coordinators = User.objects.filter(
+        is_active=True,
+        organisationuserobjectpermission__permission__codename="role_remiss_coordinator",
+        organisationuserobjectpermission__content_object__in=consultation.recipients.all(),
+    ).distinct()
+    notify(
+        recipients=coordinators,
+        kind="remiss.opened",
+        title=f"Ny {consultation.get_kind_display().lower()}: {edition}",
+        body=f"Sista svarsdag {consultation.closes_on:%Y-%m-%d}.",
+        url=reverse(
+            "authoring:edition_detail",
+            kwargs={"code": edition.support.code, "major": edition.major, "minor": edition.minor},
+        ),
+    )
 
 
 def consultation_close_effect(*, edition, actor, data: dict) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.authoring import workflow
 from apps.authoring.models import Edition, EditionTransition, Support
 from apps.authoring.workflow_states import EditionState as S
 from apps.core.models import AuditEntry, Notification
@@ -132,11 +133,18 @@ def test_a_planned_publication_does_not_survive_a_return_to_the_authors(author, 
     """Bug (see test_workflow): after a return and a new approval, the old planned time
     still publishes the edition although nobody chose to publish it again."""
     edition = move_to(new_edition(author, "Hjärtsvikt"), S.APPROVED)
-    Edition.objects.filter(pk=edition.pk).update(
-        scheduled_publish_at=timezone.now() - timedelta(minutes=1)
+    workflow.edition_schedule_publication(
+        actor=editor,
+        edition=edition,
+        lock_version=edition.lock_version,
+        publish_at=timezone.now() + timedelta(hours=1),
     )
     take(editor, edition, "return_from_editorial_review", comment="Referens saknas.")
     edition = move_to(edition, S.APPROVED)  # reworked and approved again (steps shortened)
+    # The old planned time passes before anyone has chosen to publish the new approval.
+    Edition.objects.filter(pk=edition.pk, scheduled_publish_at__isnull=False).update(
+        scheduled_publish_at=timezone.now() - timedelta(minutes=1)
+    )
 
     run()
 
