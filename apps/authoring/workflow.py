@@ -394,7 +394,9 @@ def edition_transition(
         transition = TRANSITIONS_BY_NAME[name]
     except KeyError as exc:
         raise ValidationError(_("Okänt steg i arbetsflödet.")) from exc
-    data = {**(data or {}), "comment": comment}
+    # Keys starting with "_" steer the checks internally; a caller cannot pass them.
+    data = {k: v for k, v in (data or {}).items() if not k.startswith("_")}
+    data["comment"] = comment
     if actor is not None and not holds_actor_role(actor, edition, transition):
         raise PermissionDenied(
             _("Steget görs av %(roles)s.")
@@ -420,6 +422,10 @@ def edition_transition(
         locked.state_changed_at = now
         locked.lock_version += 1
         fields = ["state", "state_changed_at", "lock_version"]
+        if from_state == S.APPROVED and name != "publish" and locked.scheduled_publish_at:
+            # A planned publication belongs to this approval; leaving it cancels the plan.
+            locked.scheduled_publish_at = None
+            fields.append("scheduled_publish_at")
         if name == "editorial_approve":
             locked.approved_at = now
             fields.append("approved_at")
@@ -557,14 +563,19 @@ def _people(edition: Edition, group: str, exclude=None):
     return list(users)
 
 
+# When one person is reached through several groups, the most pressing kind wins.
+_KIND_PRIORITY = {"workflow.task": 0, "workflow.returned": 1, "workflow.progress": 2}
+
+
 def _notify(edition: Edition, transition: Transition, record: EditionTransition) -> None:
     url = reverse(
         "authoring:edition_detail",
         kwargs={"code": edition.support.code, "major": edition.major, "minor": edition.minor},
     )
     state_label = S(record.to_state).label
+    next_role = NEXT_ACTOR.get(record.to_state)
+    chosen: dict[int, tuple] = {}
     for group in transition.notify:
-        next_role = NEXT_ACTOR.get(record.to_state)
         group_role = {
             "authors": AUTHOR,
             "npo_chairs": NPO_CHAIR,
@@ -580,13 +591,13 @@ def _notify(edition: Edition, transition: Transition, record: EditionTransition)
             kind, title = "workflow.task", f"Väntar på dig: {edition} – {state_label}"
         else:
             kind, title = "workflow.progress", f"{edition}: {state_label}"
-        body = f"{transition.label}." + (
-            f"\n\nKommentar: {record.comment}" if record.comment else ""
-        )
-        notify(
-            recipients=_people(edition, group, exclude=record.actor),
-            kind=kind,
-            title=title,
-            body=body,
-            url=url,
-        )
+        for user in _people(edition, group, exclude=record.actor):
+            current = chosen.get(user.pk)
+            if current is None or _KIND_PRIORITY[kind] < _KIND_PRIORITY[current[1]]:
+                chosen[user.pk] = (user, kind, title)
+    body = f"{transition.label}." + (f"\n\nKommentar: {record.comment}" if record.comment else "")
+    by_message: dict[tuple, list] = {}
+    for user, kind, title in chosen.values():
+        by_message.setdefault((kind, title), []).append(user)
+    for (kind, title), users in by_message.items():
+        notify(recipients=users, kind=kind, title=title, body=body, url=url)

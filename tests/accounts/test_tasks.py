@@ -32,7 +32,9 @@ WAITS_FOR = {
 
 
 def edition_in(author, area_code: str, state: str, title: str, age_days: int = 1) -> Edition:
-    edition = helpers.working_edition(helpers.make_support(author, title=title, area=npo(area_code)))
+    edition = helpers.working_edition(
+        helpers.make_support(author, title=title, area=npo(area_code))
+    )
     scheduled = state == "approved+scheduled"
     # Dates first: a published (frozen) edition cannot be changed afterwards.
     Edition.objects.filter(pk=edition.pk).update(
@@ -69,9 +71,7 @@ def task_titles(html: str) -> list[str]:
 
 
 def badge(html: str) -> int | None:
-    match = re.search(
-        rf'<a href="{TASKS}"[^>]*>Mina uppgifter <span class="badge">(\d+)', html
-    )
+    match = re.search(rf'<a href="{TASKS}"[^>]*>Mina uppgifter <span class="badge">(\d+)', html)
     return int(match.group(1)) if match else None
 
 
@@ -83,9 +83,7 @@ def badge(html: str) -> int | None:
         ("national_editor", [HOME, OTHER]),
     ],
 )
-def test_each_role_sees_what_waits_for_it_in_its_scope_only(
-    every_state, client_for, role, areas
-):
+def test_each_role_sees_what_waits_for_it_in_its_scope_only(every_state, client_for, role, areas):
     user = person(role, area=npo(HOME), name=f"Person med rollen {role}")
 
     html = client_for(user).get(TASKS).content.decode()
@@ -96,7 +94,9 @@ def test_each_role_sees_what_waits_for_it_in_its_scope_only(
 
 
 def test_someone_with_roles_in_two_npos_sees_both_and_nothing_else(every_state, client_for):
-    user = grant(person("author", area=npo(HOME), name="Två programområden"), "npo_chair", npo(OTHER))
+    user = grant(
+        person("author", area=npo(HOME), name="Två programområden"), "npo_chair", npo(OTHER)
+    )
 
     html = client_for(user).get(TASKS).content.decode()
 

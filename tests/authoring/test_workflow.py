@@ -54,7 +54,10 @@ def make_complete(edition: Edition, actor) -> Edition:
 
 
 def consultation_data(weeks: int = 6) -> dict:
-    return {"kind": "remiss", "closes_on": (timezone.localdate() + timedelta(weeks=weeks)).isoformat()}
+    return {
+        "kind": "remiss",
+        "closes_on": (timezone.localdate() + timedelta(weeks=weeks)).isoformat(),
+    }
 
 
 # What a transition needs besides a comment, as the view's extra form would give it.
@@ -337,23 +340,21 @@ def test_every_row_has_a_swedish_label_and_known_actors_and_states():
 # ---------------------------------------------------------------- the real path
 
 
-def test_an_edition_goes_the_whole_way_to_published_through_the_real_function(
-    cast, complete_draft
-):
+def test_an_edition_goes_the_whole_way_to_published_through_the_real_function(cast, complete_draft):
     published = drive_to(
         complete_draft, S.PUBLISHED, author=cast.author, chair=cast.chair, editor=cast.editor
     )
     assert published.published_at is not None
     assert published.approved_at is not None
-    names = list(
-        EditionTransition.objects.filter(edition=published).values_list("name", flat=True)
-    )
+    names = list(EditionTransition.objects.filter(edition=published).values_list("name", flat=True))
     assert names == [name for name, _role, _state in ROUTE]
     assert Support.objects.get(pk=published.support_id).current_published_edition == published
 
 
 def test_an_incomplete_edition_cannot_be_submitted(cast, draft):
-    reasons = assert_refused(cast.author, draft, "submit_for_review", because="Kontrollen", comment="")
+    reasons = assert_refused(
+        cast.author, draft, "submit_for_review", because="Kontrollen", comment=""
+    )
     assert "punkter som inte är uppfyllda" in reasons[0]
 
 
@@ -386,7 +387,11 @@ def test_npo_approver_cannot_also_approve_editorially(cast, complete_draft):
 def test_minor_edition_may_skip_the_consultation_only_with_a_reason(cast, complete_draft):
     Edition.objects.filter(pk=complete_draft.pk).update(kind=EditionKind.MINOR)
     assert_refused(
-        cast.author, complete_draft, "submit_for_approval", because="Ange en motivering.", comment=""
+        cast.author,
+        complete_draft,
+        "submit_for_approval",
+        because="Ange en motivering.",
+        comment="",
     )
     moved = take(cast.author, complete_draft, "submit_for_approval", comment="Stavfel rättade.")
     assert moved.state == S.AWAITING_NPO_APPROVAL
@@ -525,9 +530,11 @@ def test_a_failing_side_effect_rolls_the_whole_transition_back(
     monkeypatch.setitem(workflow._EFFECTS, "open_consultation", effects)
     mail.outbox.clear()
     before = footprint(edition)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            take(cast.editor, edition, "open_consultation")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+    ):
+        take(cast.editor, edition, "open_consultation")
     assert footprint(edition) == before
     assert not Consultation.objects.filter(edition=edition).exists()
     assert callbacks == []

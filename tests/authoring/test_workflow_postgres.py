@@ -116,9 +116,10 @@ def test_ten_simultaneous_approvals_one_succeeds_the_others_conflict(in_review, 
     edition = Edition.objects.get(pk=in_review.pk)
     assert edition.state == S.READY_FOR_CONSULTATION
     assert edition.lock_version == start + 1
-    assert EditionTransition.objects.filter(
-        edition=edition, name="approve_for_consultation"
-    ).count() == 1
+    assert (
+        EditionTransition.objects.filter(edition=edition, name="approve_for_consultation").count()
+        == 1
+    )
 
 
 def test_ten_simultaneous_requests_one_redirects_the_others_get_409(in_review, monkeypatch):
@@ -148,9 +149,12 @@ def test_ten_simultaneous_requests_one_redirects_the_others_get_409(in_review, m
     statuses = sorted(getattr(o, "status_code", o) for o in outcomes)
     assert statuses == [302] + [409] * (RACERS - 1), outcomes
     assert Edition.objects.get(pk=in_review.pk).state == S.DRAFT
-    assert EditionTransition.objects.filter(
-        edition=in_review, name="return_from_internal_review"
-    ).count() == 1
+    assert (
+        EditionTransition.objects.filter(
+            edition=in_review, name="return_from_internal_review"
+        ).count()
+        == 1
+    )
 
 
 def test_run_scheduled_twice_at_once_publishes_a_due_edition_exactly_once(monkeypatch):

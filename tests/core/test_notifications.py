@@ -200,3 +200,32 @@ def test_mark_all_as_read_marks_only_ones_own(people, client_for):
     assert response.status_code == 302
     assert Notification.objects.get(recipient=people["chair"]).read_at is not None
     assert Notification.objects.get(recipient=people["reader"]).read_at is None
+
+
+def test_a_person_in_two_notified_groups_gets_one_notification_and_one_email(
+    people, edition, django_capture_on_commit_callbacks
+):
+    # Approval for remiss tells the editors (their task) and the authors (progress); an
+    # editor who also writes in the NPO hears once, about the task.
+    both = person("national_editor", "author", name="Dubbel Roll")
+    move_to(edition, S.INTERNAL_REVIEW)
+    mail.outbox.clear()
+
+    step(django_capture_on_commit_callbacks, people["chair"], edition, "approve_for_consultation")
+
+    assert [n.kind for n in notified(both)] == ["workflow.task"]
+    assert len(mailed_to(both)) == 1
+
+
+def test_a_caller_cannot_skip_the_required_reason_with_internal_keys(people, edition):
+    from apps.authoring.workflow import TransitionRefused
+
+    move_to(edition, S.INTERNAL_REVIEW)
+    with pytest.raises(TransitionRefused) as refused:
+        take(
+            people["chair"],
+            edition,
+            "return_from_internal_review",
+            data={"_check_comment": False},
+        )
+    assert "Ange en motivering." in refused.value.reasons

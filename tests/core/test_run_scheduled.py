@@ -109,7 +109,9 @@ def test_closes_consultations_after_their_last_day(author, editor):
 
 def test_running_twice_changes_nothing_more(author, editor):
     approved_due_in(author, "Hjärtsvikt", -timedelta(hours=1))
-    in_consultation_closing(author, editor, "Förmaksflimmer", timezone.localdate() - timedelta(days=2))
+    in_consultation_closing(
+        author, editor, "Förmaksflimmer", timezone.localdate() - timedelta(days=2)
+    )
 
     run()
     after_first = counts()

@@ -1,7 +1,7 @@
 """A database-level guard behind the services: a published, superseded or withdrawn edition,
 and its sections and blocks, cannot be changed even by code that bypasses the services (a
 shell, a raw query, a buggy migration). The one change allowed is a published edition
-leaving that state (to superseded or withdrawn).
+leaving that state for superseded or withdrawn, with its content and dates untouched.
 
 PostgreSQL also refuses deletion. SQLite, the embedded development database, guards updates
 and inserts only: Django's test flush empties SQLite tables with DELETE, which a delete
@@ -20,7 +20,13 @@ BEGIN
     RETURN OLD;
   END IF;
   IF OLD.state IN ('superseded', 'withdrawn')
-     OR (OLD.state = 'published' AND NEW.state = 'published') THEN
+     OR (OLD.state = 'published' AND (
+           NEW.state NOT IN ('superseded', 'withdrawn')
+           OR NEW.support_id <> OLD.support_id OR NEW.major <> OLD.major
+           OR NEW.minor <> OLD.minor OR NEW.kind <> OLD.kind
+           OR NEW.change_summary <> OLD.change_summary
+           OR NEW.published_at IS DISTINCT FROM OLD.published_at
+           OR NEW.next_review_date IS DISTINCT FROM OLD.next_review_date)) THEN
     RAISE EXCEPTION '{MESSAGE}';
   END IF;
   RETURN NEW;
@@ -62,7 +68,13 @@ def _sqlite_statements():
     statements = [
         f"""CREATE TRIGGER authoring_edition_frozen BEFORE UPDATE ON authoring_edition
         WHEN OLD.state IN ('superseded', 'withdrawn')
-          OR (OLD.state = 'published' AND NEW.state = 'published')
+          OR (OLD.state = 'published' AND (
+                NEW.state NOT IN ('superseded', 'withdrawn')
+                OR NEW.support_id <> OLD.support_id OR NEW.major <> OLD.major
+                OR NEW.minor <> OLD.minor OR NEW.kind <> OLD.kind
+                OR NEW.change_summary <> OLD.change_summary
+                OR NEW.published_at IS NOT OLD.published_at
+                OR NEW.next_review_date IS NOT OLD.next_review_date))
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"""
     ]
     for table in ("authoring_block", "authoring_section"):
