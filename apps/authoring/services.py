@@ -515,3 +515,36 @@ def template_section_add(
             details={"name": ["", title]},
         )
     return section
+
+
+def template_section_move(*, actor, template_section: TemplateSection, direction: str) -> None:
+    """Swap a template section with its neighbour ("up" or "down"); new editions get the
+    new order, existing editions keep theirs."""
+    if not may_edit_templates(actor):
+        raise PermissionDenied(_("Bara nationella redaktörer ändrar mallar."))
+    if direction not in {"up", "down"}:
+        raise ValidationError(_("Välj upp eller ned."))
+    with transaction.atomic():
+        product_type = ProductType.objects.select_for_update().get(
+            pk=template_section.product_type_id
+        )
+        sections = list(product_type.template_sections.order_by("position", "pk"))
+        index = next(i for i, s in enumerate(sections) if s.pk == template_section.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(sections):
+            return
+        sections[index], sections[other] = sections[other], sections[index]
+        for position, section in enumerate(sections):
+            if section.position != position:
+                section.position = position
+                section._history_user = actor
+                section.save(update_fields=["position"])
+        product_type.template_version += 1
+        product_type.save(update_fields=["template_version"])
+        audit.record(
+            actor=actor,
+            action="template.updated",
+            obj=template_section,
+            scope=product_type.name,
+            details={"from": index + 1, "to": other + 1},
+        )

@@ -16,6 +16,11 @@ urlpatterns = [
         "mallar/<slug:code>/nytt-avsnitt/", views.template_section_add, name="template_section_add"
     ),
     path(
+        "mallar/<slug:code>/<slug:key>/flytta/",
+        views.template_section_move,
+        name="template_section_move",
+    ),
+    path(
         "mallar/<slug:code>/<slug:key>/", views.template_section_edit, name="template_section_edit"
     ),
     path("<str:code>/", views.support_detail, name="support_detail"),

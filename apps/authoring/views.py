@@ -628,6 +628,24 @@ def template_section_edit(request, code, key):
 
 
 @login_required
+@require_POST
+def template_section_move(request, code, key):
+    if not may_edit_templates(request.user):
+        raise PermissionDenied
+    product_type = get_object_or_404(ProductType, code=code)
+    section = get_object_or_404(product_type.template_sections, key=key)
+    try:
+        services.template_section_move(
+            actor=request.user,
+            template_section=section,
+            direction=request.POST.get("direction", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('authoring:template_list')}#pt-{product_type.code}")
+
+
+@login_required
 def template_section_add(request, code):
     if not may_edit_templates(request.user):
         raise PermissionDenied
