@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organisation
+from apps.core.widgets import FastSelect
 
 from . import icd10
 from .models import (
@@ -98,7 +99,7 @@ class BlockForm(forms.Form):
     hide_optional_marks = True
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    kind = forms.ChoiceField(label=_("Typ"), choices=BlockKind.choices)
+    kind = forms.ChoiceField(label=_("Typ"), choices=BlockKind.choices, widget=FastSelect)
     body = forms.CharField(
         label=_("Text (Markdown)"),
         required=False,
@@ -107,14 +108,23 @@ class BlockForm(forms.Form):
         strip=False,
     )
     care_level = forms.ChoiceField(
-        label=_("Vårdnivå"), choices=[("", _("– välj –")), *CareLevel.choices], required=False
+        label=_("Vårdnivå"),
+        choices=[("", _("– välj –")), *CareLevel.choices],
+        required=False,
+        widget=FastSelect,
     )
-    depth = forms.ChoiceField(label=_("Djup"), choices=Depth.choices)
+    depth = forms.ChoiceField(label=_("Djup"), choices=Depth.choices, widget=FastSelect)
     strength = forms.ChoiceField(
-        label=_("Styrka"), choices=[("", _("– välj –")), *Strength.choices], required=False
+        label=_("Styrka"),
+        choices=[("", _("– välj –")), *Strength.choices],
+        required=False,
+        widget=FastSelect,
     )
     basis = forms.ChoiceField(
-        label=_("Underlag"), choices=[("", _("– välj –")), *Basis.choices], required=False
+        label=_("Underlag"),
+        choices=[("", _("– välj –")), *Basis.choices],
+        required=False,
+        widget=FastSelect,
     )
     references = forms.CharField(
         label=_("Referenser"),
