@@ -209,3 +209,18 @@ def test_django_admin_is_refused_to_everyone_but_superusers(client_for, kind, pa
 def test_django_admin_opens_for_a_superuser(client_for):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     assert client_for(superuser).get("/django-admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example/"]
+)
+def test_revoke_never_redirects_to_another_site(next_url, client_for, administrator):
+    from tests.factories import UserFactory, grant, npo
+
+    target = grant(UserFactory(), "author", npo())
+    response = client_for(administrator).post(
+        f"/konto/anvandare/{target.pk}/roller/aterkalla/",
+        {"role": "author", "scope": npo().pk, "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/konto/anvandare/{target.pk}/"
