@@ -18,6 +18,7 @@ import html as html_lib
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 import bleach
 import markdown
@@ -137,7 +138,15 @@ def render_markdown(text: str | None) -> SafeString:
     """Renders Markdown to sanitised HTML. Never raises on text input; empty gives ""."""
     if not text:
         return SafeString("")
-    text = _defuse_pathological(_valid_unicode(str(text)))
+    return _render_cached(str(text), getattr(settings, "MARKDOWN_SANITIZER", "nh3"))
+
+
+# Rendering is a pure function of the text and the sanitiser, and the same blocks are shown
+# again and again (editor, edition page, history, comparisons): keep recent results in the
+# process. Bounded, so memory stays a few megabytes.
+@lru_cache(maxsize=2048)
+def _render_cached(text: str, backend: str) -> SafeString:
+    text = _defuse_pathological(_valid_unicode(text))
     try:
         html = markdown.markdown(
             text, extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG
@@ -148,7 +157,7 @@ def render_markdown(text: str | None) -> SafeString:
         logger.warning("Markdown rendering failed (%r); showing the text unformatted", exc)
         html = linebreaks(escape(text))
     # The sanitiser runs on the fallback too: one path to the page, one boundary.
-    return mark_safe(sanitize_html(html))  # noqa: S308 — sanitised just above
+    return mark_safe(sanitize_html(html, backend))  # noqa: S308 — sanitised just above
 
 
 # python-markdown's inline patterns take time quadratic in the number of unclosed "[" or "<"
