@@ -72,6 +72,16 @@ def organisations(live_server):
 
 
 @pytest.fixture
+def product_types(organisations):
+    """Product types and templates come from a data migration that a transactional test's
+    flush removes; put them back (the loader only adds what is missing)."""
+    from apps.authoring.models import ProductType, TemplateSection
+    from apps.authoring.template_data import load_templates
+
+    load_templates(ProductType, TemplateSection)
+
+
+@pytest.fixture
 def console():
     return Console()
 

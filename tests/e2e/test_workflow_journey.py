@@ -67,13 +67,8 @@ COMMENTS = {label: comment for label, comment, _from, _to in STEPS}
 
 
 @pytest.fixture(autouse=True)
-def product_types(organisations):
-    """Product types and templates come from a data migration that a transactional test's
-    flush removes; put them back (the loader only adds what is missing)."""
-    from apps.authoring.models import ProductType, TemplateSection
-    from apps.authoring.template_data import load_templates
-
-    load_templates(ProductType, TemplateSection)
+def _templates(product_types):
+    """Every test here needs the product types and their templates."""
 
 
 @pytest.fixture
