@@ -81,7 +81,7 @@ def assignments_from_prefetch(user: User) -> list[RoleAssignment]:
     return national + sorted(scoped, key=lambda a: (a.scope.name, a.role.codename))
 
 
-def role_holders(organisation: Organisation) -> list[RoleAssignment | tuple]:
+def role_holders(organisation: Organisation) -> list[tuple[User, Role]]:
     """(user, role) pairs holding a role in one organisation, by role then name."""
     rows = (
         OrganisationUserObjectPermission.objects.filter(
@@ -91,14 +91,6 @@ def role_holders(organisation: Organisation) -> list[RoleAssignment | tuple]:
         .order_by("permission__codename", "user__full_name")
     )
     return [(row.user, ROLES_BY_CODENAME[row.permission.codename]) for row in rows]
-
-
-def scopes_for_role(user: User, role: Role) -> QuerySet[Organisation]:
-    """The organisations in which a user holds a scoped role."""
-    return Organisation.objects.filter(
-        organisationuserobjectpermission__user=user,
-        organisationuserobjectpermission__permission__codename=role.codename,
-    ).distinct()
 
 
 def holds_role(user: User, role: Role, scope: Organisation | None) -> bool:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -358,10 +358,6 @@ def organisation_edit(request, code):
         "accounts/organisation_form.html",
         {"form": form, "organisation": organisation, "creating": False},
     )
-
-
-def user_url(user) -> str:
-    return reverse("accounts:user_detail", kwargs={"pk": user.pk})
 
 
 @login_required

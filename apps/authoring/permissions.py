@@ -4,10 +4,6 @@ current national tool); only the owning NPO's authors and the national editors w
 from apps.accounts.permissions import has_role, scopes_of
 
 
-def may_read_support(user, support=None) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
 def may_create_support_in(user, programme_area) -> bool:
     return has_role(user, "national_editor") or has_role(user, "author", programme_area)
 
