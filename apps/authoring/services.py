@@ -91,6 +91,23 @@ def _set_diagnoses(support: Support, codes: list[str]) -> None:
     )
 
 
+# DOMAIN.md: a clinical support and the care pathway on the same diagnosis link each other.
+COUNTERPART_TYPES = {"kliniskt-kunskapsstod": "vardforlopp", "vardforlopp": "kliniskt-kunskapsstod"}
+
+
+def _link_same_diagnosis(support: Support) -> None:
+    counterpart = COUNTERPART_TYPES.get(support.product_type.code)
+    if counterpart is None:
+        return
+    codes = list(support.diagnoses.values_list("code", flat=True))
+    if not codes:
+        return
+    matches = Support.objects.filter(
+        product_type__code=counterpart, diagnoses__code__in=codes
+    ).exclude(pk=support.pk)
+    support.related_supports.add(*matches.distinct())
+
+
 def _build_sections(edition: Edition) -> None:
     template = TemplateSection.objects.filter(product_type=edition.support.product_type)
     Section.objects.bulk_create(
@@ -142,6 +159,7 @@ def support_create(
                 )
                 _set_diagnoses(support, list(diagnoses))
                 support.related_supports.set(related_supports)
+                _link_same_diagnosis(support)
                 edition = Edition.objects.create(
                     support=support,
                     major=1,
@@ -191,6 +209,7 @@ def support_update(
         locked.save(update_fields=["title", "target_professions"])
         _set_diagnoses(locked, list(diagnoses))
         locked.related_supports.set([s for s in related_supports if s.pk != locked.pk])
+        _link_same_diagnosis(locked)
         audit.record(
             actor=actor,
             action="support.updated",
