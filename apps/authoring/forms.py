@@ -72,7 +72,7 @@ class SupportForm(forms.Form):
         queryset=Support.objects.all(),
         required=False,
         help_text=_(
-            "Ett kliniskt kunskapsstöd och vårdförloppet för samma diagnos länkas åt båda håll."
+            "Ett kliniskt kunskapsstöd och vårdförloppet för samma diagnos länkas automatiskt åt båda håll."
         ),
     )
 
