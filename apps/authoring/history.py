@@ -100,7 +100,9 @@ def compare_editions(old_edition: Edition, new_edition: Edition) -> list[Compare
         elif old.content_hash == block.content_hash:
             status, diff = "unchanged", None
         else:
-            status, diff = "changed", _diff(old.body, block.body)
+            # The comparison shows only the rendered text's diff; skip the other views.
+            rendered = render_inline(diff_rendered_text(old.body, block.body))
+            status, diff = "changed", {"rendered_inline": rendered}
         rows.append(
             ComparedBlock(status, STATUS_LABELS[status], block.section.title, old, block, diff)
         )
