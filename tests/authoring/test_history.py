@@ -263,7 +263,7 @@ def test_compare_editions_labels_blocks_matched_by_uid(author, support, edition,
     assert changed_row.new.edition_id == new.pk
     assert (
         '<del class="diff-del">500</del><ins class="diff-ins">1000</ins>'
-        in (changed_row.diff["inline"])
+        in (changed_row.diff["rendered_inline"])
     )
     assert by_uid[removed.uid].new is None
     assert by_uid[removed.uid].section_title == section.title
