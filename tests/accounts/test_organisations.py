@@ -47,3 +47,14 @@ def test_loading_again_creates_nothing_and_keeps_renamed_names():
     call_command("load_organisations")
     assert Organisation.objects.regions().count() == 21
     assert Organisation.objects.get(code="uppsala").name == "Region Uppsala (omdöpt)"
+
+
+def test_every_seeded_code_and_name_fits_its_column():
+    # SQLite does not enforce lengths; PostgreSQL refuses the migration if one is too long.
+    code_max = Organisation._meta.get_field("code").max_length
+    name_max = Organisation._meta.get_field("name").max_length
+    short_max = Organisation._meta.get_field("short_name").max_length
+    for organisation in Organisation.objects.all():
+        assert len(organisation.code) <= code_max, organisation.code
+        assert len(organisation.name) <= name_max, organisation.name
+        assert len(organisation.short_name) <= short_max, organisation.short_name
