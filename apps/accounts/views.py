@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from apps.core import audit
@@ -83,8 +83,11 @@ def user_list(request):
         request.GET.get("sida")
     )
     rows = [(user, selectors.assignments_from_prefetch(user)) for user in page.object_list]
+    query = urlencode({"q": search}) if search else ""
     return render(
-        request, "accounts/user_list.html", {"page": page, "rows": rows, "search": search}
+        request,
+        "accounts/user_list.html",
+        {"page": page, "rows": rows, "search": search, "query": query},
     )
 
 

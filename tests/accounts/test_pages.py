@@ -224,3 +224,12 @@ def test_revoke_never_redirects_to_another_site(next_url, client_for, administra
     )
     assert response.status_code == 302
     assert response["Location"] == f"/konto/anvandare/{target.pk}/"
+
+
+def test_user_list_pages_keep_the_search_encoded(client_for, administrator):
+    from tests.factories import UserFactory
+
+    for index in range(55):
+        UserFactory(full_name=f"Anna & Bo #{index}")
+    response = client_for(administrator).get("/konto/anvandare/", {"q": "Anna & Bo"})
+    assert "q=Anna+%26+Bo&amp;sida=2" in response.content.decode()
