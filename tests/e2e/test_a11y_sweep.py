@@ -96,6 +96,8 @@ def test_every_page_meets_wcag_aa(page: Page, everything):
         response = page.goto(url)
         assert response.status < 500, url
         expect(page.locator("main")).to_be_visible()
+        text = page.locator("body").inner_text()
+        assert not any(mark in text for mark in ("{#", "{%", "{{")), f"template syntax shown: {url}"
         check_a11y(page, context=url)
 
 
