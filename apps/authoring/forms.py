@@ -179,6 +179,7 @@ class NewEditionForm(forms.Form):
 
 
 class OverviewFilterForm(forms.Form):
+    hide_optional_marks = True  # every filter is optional; saying so on each is noise
     q = forms.CharField(label=_("Sök titel, kod eller ICD-10"), required=False, max_length=100)
     npo = forms.ModelChoiceField(
         label=_("Programområde"),

@@ -15,6 +15,7 @@ from .notifications import NOTIFICATION_KINDS
 
 
 class AuditFilterForm(forms.Form):
+    hide_optional_marks = True  # every filter is optional; saying so on each is noise
     action = forms.ChoiceField(label="Händelse", required=False)
     actor = forms.CharField(label="Utförd av (namn eller e-post)", required=False, max_length=100)
     subject = forms.CharField(label="Objekt eller person", required=False, max_length=100)
