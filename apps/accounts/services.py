@@ -114,21 +114,13 @@ def user_update(
         raise PermissionDenied(_("Du får inte ändra användare."))
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        before = {
-            "full_name": locked.full_name,
-            "profession": locked.profession,
-            "home_organisation": str(locked.home_organisation or ""),
-        }
-        locked.full_name = full_name
-        locked.profession = profession
-        locked.home_organisation = home_organisation
-        locked.save(update_fields=["full_name", "profession", "home_organisation"])
-        after = {
+        values = {
             "full_name": full_name,
             "profession": profession,
-            "home_organisation": str(home_organisation or ""),
+            "home_organisation": home_organisation,
         }
-        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        changes = audit.apply_changes(locked, values)
+        locked.save(update_fields=list(values))
         audit.record(
             actor=actor, action="user.updated", obj=locked, subject_user=locked, details=changes
         )
@@ -272,27 +264,8 @@ def organisation_update(
         raise PermissionDenied(_("Du får inte ändra organisationer."))
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        before = {
-            "name": locked.name,
-            "short_name": locked.short_name,
-            "parent": str(locked.parent or ""),
-            "is_active": locked.is_active,
-        }
-        locked.name = name
-        locked.short_name = short_name
-        locked.parent = parent
-        locked.is_active = is_active
-        locked.save(update_fields=["name", "short_name", "parent", "is_active"])
-        after = {
-            "name": name,
-            "short_name": short_name,
-            "parent": str(parent or ""),
-            "is_active": is_active,
-        }
-        audit.record(
-            actor=actor,
-            action="organisation.updated",
-            obj=locked,
-            details={k: [before[k], after[k]] for k in before if before[k] != after[k]},
-        )
+        values = {"name": name, "short_name": short_name, "parent": parent, "is_active": is_active}
+        changes = audit.apply_changes(locked, values)
+        locked.save(update_fields=list(values))
+        audit.record(actor=actor, action="organisation.updated", obj=locked, details=changes)
     return locked

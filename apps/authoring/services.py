@@ -468,6 +468,21 @@ def presence_touch(*, user, section: Section) -> None:
 # ---------------------------------------------------------------- templates
 
 
+def _template_changed(actor, product_type_id: int, obj, details: dict) -> None:
+    """Every template change: a new template version (editions record which one they were
+    built from) and an audit entry. Called inside the caller's transaction."""
+    ProductType.objects.filter(pk=product_type_id).update(
+        template_version=F("template_version") + 1
+    )
+    audit.record(
+        actor=actor,
+        action="template.updated",
+        obj=obj,
+        scope=ProductType.objects.values_list("name", flat=True).get(pk=product_type_id),
+        details=details,
+    )
+
+
 def template_section_update(
     *,
     actor,
@@ -482,24 +497,17 @@ def template_section_update(
         raise PermissionDenied(_("Bara nationella redaktörer ändrar mallar."))
     with transaction.atomic():
         locked = TemplateSection.objects.select_for_update().get(pk=template_section.pk)
-        changes = {}
-        for field, value in (("title", title), ("guidance", guidance), ("required", required)):
-            if getattr(locked, field) != value:
-                changes[field] = [getattr(locked, field), value]
-                setattr(locked, field, value)
+        values = {"title": title, "guidance": guidance, "required": required}
+        changes = audit.apply_changes(locked, values)
         if not changes:
             return locked
         locked._history_user = actor
-        locked.save(update_fields=["title", "guidance", "required"])
-        ProductType.objects.filter(pk=locked.product_type_id).update(
-            template_version=F("template_version") + 1
-        )
-        audit.record(
-            actor=actor,
-            action="template.updated",
-            obj=locked,
-            scope=locked.product_type.name,
-            details={"name": changes["title"]} if "title" in changes else {},
+        locked.save(update_fields=list(values))
+        _template_changed(
+            actor,
+            locked.product_type_id,
+            locked,
+            {"name": changes["title"]} if "title" in changes else {},
         )
     return locked
 
@@ -524,15 +532,7 @@ def template_section_add(
         )
         section._history_user = actor
         section.save()
-        locked.template_version += 1
-        locked.save(update_fields=["template_version"])
-        audit.record(
-            actor=actor,
-            action="template.updated",
-            obj=section,
-            scope=locked.name,
-            details={"name": ["", title]},
-        )
+        _template_changed(actor, locked.pk, section, {"name": ["", title]})
     return section
 
 
@@ -558,12 +558,6 @@ def template_section_move(*, actor, template_section: TemplateSection, direction
                 section.position = position
                 section._history_user = actor
                 section.save(update_fields=["position"])
-        product_type.template_version += 1
-        product_type.save(update_fields=["template_version"])
-        audit.record(
-            actor=actor,
-            action="template.updated",
-            obj=template_section,
-            scope=product_type.name,
-            details={"from": index + 1, "to": other + 1},
+        _template_changed(
+            actor, product_type.pk, template_section, {"from": index + 1, "to": other + 1}
         )

@@ -39,3 +39,22 @@ def record(
         scope=str(scope)[:200],
         details=details or {},
     )
+
+
+def _shown(value):
+    """A value as the audit log keeps it: JSON-friendly, objects by their name."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str | int | float | bool) else str(value)
+
+
+def apply_changes(obj, values: dict) -> dict:
+    """Set `values` on `obj` and return what changed as {field: [before, after]}, ready for
+    an audit entry's details. The caller saves (with update_fields=list(values))."""
+    changes = {}
+    for field, value in values.items():
+        before = getattr(obj, field)
+        if before != value:
+            changes[field] = [_shown(before), _shown(value)]
+            setattr(obj, field, value)
+    return changes

@@ -183,3 +183,22 @@ def test_a_date_that_does_not_exist_is_explained_beside_the_field(administrator,
 def test_only_administrators_read_the_log(client_for, role_key):
     person = grant(UserFactory(), role_key)
     assert client_for(person).get(LOG).status_code == 403
+
+
+def test_apply_changes_sets_values_and_reports_only_what_changed(db):
+    from apps.accounts.models import Organisation
+    from apps.core.audit import apply_changes
+
+    organisation = Organisation.objects.get(code="uppsala")
+    parent = organisation.parent
+    changes = apply_changes(
+        organisation,
+        {"name": "Region Uppsala län", "short_name": "", "parent": None, "is_active": False},
+    )
+    assert organisation.name == "Region Uppsala län"
+    assert organisation.parent is None
+    assert changes == {
+        "name": ["Region Uppsala", "Region Uppsala län"],
+        "parent": [str(parent), ""],
+        "is_active": [True, False],
+    }
