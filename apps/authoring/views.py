@@ -226,7 +226,7 @@ def edition_step(request, code, major, minor, name):
     transition = workflow.TRANSITIONS_BY_NAME.get(name)
     if transition is None:
         raise Http404
-    needs_reason = transition.reason_required or edition.state in transition.minor_only_from
+    needs_reason = transition.needs_reason(edition)
     extra_class = PublishForm if name == "publish" else workflow.form_for(name)
     data = request.POST if request.method == "POST" else None
     form = TransitionForm(

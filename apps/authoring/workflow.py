@@ -54,6 +54,11 @@ class Transition:
     notify: tuple[str, ...] = ()
     help: str = ""
 
+    def needs_reason(self, edition) -> bool:
+        """A reason is asked where the table says so, and when a minor edition skips the
+        remiss (the record must say why none was needed)."""
+        return self.reason_required or edition.state in self.minor_only_from
+
     def targets(self) -> tuple[str, ...]:
         return (S.DRAFT, S.REVISION) if self.target == BACK_TO_AUTHORS else (self.target,)
 
@@ -338,7 +343,7 @@ def refusal_reasons(
                 "Fyra ögon: du skickade själv versionen till det här steget och kan inte godkänna det."
             )
         )
-    needs_reason = transition.reason_required or edition.state in transition.minor_only_from
+    needs_reason = transition.needs_reason(edition)
     if (
         needs_reason
         and data.get("_check_comment", True)
