@@ -8,12 +8,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.accounts.models import Organisation
 
-from .workflow_states import EDITABLE_STATES, FROZEN_STATES, EditionState
+from .workflow_states import CLOSED_STATES, EDITABLE_STATES, FROZEN_STATES, EditionState
 
 
 class ProductType(models.Model):
@@ -141,6 +143,9 @@ class Support(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("authoring:support_detail", kwargs={"code": self.code})
+
     @property
     def profession_labels(self):
         return [str(PROFESSION_LABELS.get(p, p)) for p in self.target_professions]
@@ -156,6 +161,8 @@ class SupportDiagnosis(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["support", "code"], name="uniq_support_diagnosis")
         ]
+        # Readers and the API filter supports by diagnosis code.
+        indexes = [models.Index(fields=["code"], name="support_diagnosis_code_idx")]
 
     def __str__(self):
         return f"{self.code} {self.description}"
@@ -202,13 +209,49 @@ class Edition(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["support", "major", "minor"], name="uniq_edition_number"
-            )
+            ),
+            # One edition at a time is worked on, and one is what readers see: two requests
+            # starting or publishing at once cannot both succeed, whatever the code above does.
+            models.UniqueConstraint(
+                fields=["support"],
+                condition=~Q(state__in=sorted(CLOSED_STATES)),
+                name="one_open_edition_per_support",
+            ),
+            models.UniqueConstraint(
+                fields=["support"],
+                condition=Q(state=EditionState.PUBLISHED),
+                name="one_published_edition_per_support",
+            ),
+            # A major edition starts a new number series: 2.0, never 2.3.
+            models.CheckConstraint(
+                condition=~Q(kind="major") | Q(minor=0), name="major_edition_minor_is_zero"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["major", "minor"]), name="edition_kind_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state"], name="edition_state_idx"),
+            models.Index(
+                fields=["scheduled_publish_at"],
+                condition=Q(scheduled_publish_at__isnull=False),
+                name="edition_scheduled_idx",
+            ),
+            models.Index(fields=["next_review_date"], name="edition_next_review_idx"),
         ]
         verbose_name = _("version")
         verbose_name_plural = _("versioner")
 
     def __str__(self):
         return f"{self.support.title} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return self.url()
+
+    def url(self, name: str = "authoring:edition_detail", **extra) -> str:
+        """An address under this edition (its page, a section, a block's history...)."""
+        kwargs = {"code": self.support.code, "major": self.major, "minor": self.minor}
+        return reverse(name, kwargs={**kwargs, **extra})
 
     @property
     def number(self) -> str:
@@ -238,6 +281,10 @@ class Section(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The section in the editor."""
+        return self.edition.url("authoring:section_edit", key=self.key)
 
 
 class BlockKind(models.TextChoices):
@@ -269,6 +316,24 @@ class Basis(models.TextChoices):
     PROVEN_EXPERIENCE = "proven_experience", _("Beprövad erfarenhet")
 
 
+class BlockQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self):
+        return self.filter(removed_at__isnull=False)
+
+
+class LiveBlockManager(models.Manager.from_queryset(BlockQuerySet)):
+    """The default manager, and so every `section.blocks` and `edition.blocks`, sees only
+    the blocks that are part of the text. Removed blocks stay as rows (reachable through
+    `Block.all_objects`) so that a remiss comment, a regional addition or reader feedback
+    anchored to one can still find what it was made on, and so that removal can be undone."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Block(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, editable=False)
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="blocks")
@@ -291,7 +356,15 @@ class Block(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Removal keeps the row: see LiveBlockManager.
+    removed_at = models.DateTimeField(_("borttaget"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"], user_model=settings.AUTH_USER_MODEL)
+
+    objects = LiveBlockManager()
+    all_objects = BlockQuerySet.as_manager()
 
     CONTENT_FIELDS = ("kind", "body", "care_level", "depth", "strength", "basis", "references")
 
@@ -301,14 +374,26 @@ class Block(models.Model):
             models.UniqueConstraint(fields=["edition", "uid"], name="uniq_block_uid_per_edition")
         ]
         indexes = [models.Index(fields=["uid"])]
+        # Related lookups from a section or edition go through `objects` (live blocks);
+        # the base manager stays unfiltered so a history row can reach a removed block.
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         verbose_name = _("block")
         verbose_name_plural = _("block")
 
     def __str__(self):
         return f"{self.get_kind_display()} {str(self.uid)[:8]}"
 
+    def get_absolute_url(self) -> str:
+        """The block at its place in the section editor."""
+        return f"{self.section.get_absolute_url()}#block-{self.uid}"
+
     def content(self) -> dict:
         return {field: getattr(self, field) for field in self.CONTENT_FIELDS}
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     @staticmethod
     def hash_content(content: dict) -> str:
@@ -362,3 +447,84 @@ class EditionTransition(models.Model):
 
     def __str__(self):
         return f"{self.edition} {self.from_state} → {self.to_state}"
+
+
+class SnapshotPurpose(models.TextChoices):
+    CONSULTATION = "consultation", _("Skickad på remiss")
+    PUBLICATION = "publication", _("Publicerad")
+
+
+class Snapshot(models.Model):
+    """The frozen copy of an edition taken at a transition: what was sent on remiss, what
+    was published. Rows are written once and never changed (the services never update
+    them, and the database refuses it too), so whatever is anchored to a block of a
+    snapshot can always show the exact text and tell by hash whether the block changed."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="snapshots")
+    purpose = models.CharField(_("syfte"), max_length=20, choices=SnapshotPurpose.choices)
+    transition = models.OneToOneField(
+        EditionTransition, null=True, blank=True, on_delete=models.PROTECT, related_name="snapshot"
+    )
+    taken_at = models.DateTimeField(_("tagen"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Over the blocks' uids, positions and content hashes: equal snapshots, equal hash.
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "purpose"], name="one_snapshot_per_purpose")
+        ]
+        verbose_name = _("ögonblicksbild")
+        verbose_name_plural = _("ögonblicksbilder")
+
+    def __str__(self):
+        return f"{self.edition} ({self.get_purpose_display()})"
+
+
+class SnapshotSection(models.Model):
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="sections")
+    key = models.SlugField(max_length=60)
+    title = models.CharField(_("rubrik"), max_length=200)
+    heading_level = models.PositiveSmallIntegerField(default=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["snapshot", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "key"], name="uniq_snapshot_section_key")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SnapshotBlock(models.Model):
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="blocks")
+    section = models.ForeignKey(SnapshotSection, on_delete=models.PROTECT, related_name="blocks")
+    uid = models.UUIDField()
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("typ"), max_length=20, choices=BlockKind.choices)
+    body = models.TextField(_("text"), blank=True)
+    care_level = models.CharField(
+        _("vårdnivå"), max_length=20, choices=CareLevel.choices, blank=True
+    )
+    depth = models.CharField(_("djup"), max_length=20, choices=Depth.choices, default=Depth.BASE)
+    strength = models.CharField(_("styrka"), max_length=30, choices=Strength.choices, blank=True)
+    basis = models.CharField(_("underlag"), max_length=30, choices=Basis.choices, blank=True)
+    references = models.TextField(_("referenser"), blank=True)
+    content_hash = models.CharField(max_length=64)
+    # Sanitised once when the snapshot is taken: the public side never renders Markdown.
+    html = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "section__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "uid"], name="uniq_snapshot_block_uid")
+        ]
+        indexes = [models.Index(fields=["uid"], name="snapshot_block_uid_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {str(self.uid)[:8]}"

@@ -92,7 +92,11 @@ def save(actor, block: Block, **content) -> Block:
 
 
 def publish(edition: Edition) -> Edition:
-    """Simulates publication (the workflow is not under test here)."""
+    """Simulates publication (the workflow is not under test here); the earlier published
+    edition is superseded first, as the database allows one published edition a support."""
+    Edition.objects.filter(support_id=edition.support_id, state="published").update(
+        state="superseded"
+    )
     Edition.objects.filter(pk=edition.pk).update(state="published")
     Support.objects.filter(pk=edition.support_id).update(
         current_published_edition=edition, working_edition=None

@@ -1,0 +1,237 @@
+"""The section editor: saving, autosaving, previewing, adding, removing and moving blocks."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.core.diff import diff_words, render_inline, render_side_by_side
+from apps.core.markdown import render_markdown
+
+from .. import services
+from ..forms import (
+    AddBlockForm,
+    BlockForm,
+    MoveBlockForm,
+    PreviewForm,
+)
+from ..models import Block, BlockDraft, Edition, Section, SectionPresence
+from ..permissions import may_edit_content
+from .common import _block, _editable_edition, edition_url
+
+PRESENCE_WINDOW = timedelta(minutes=3)
+
+
+def _section_context(request, edition: Edition, section: Section, forms=None) -> dict:
+    blocks = list(section.blocks.select_related("updated_by").order_by("position"))
+    drafts = {d.block_id: d for d in BlockDraft.objects.filter(block__in=blocks, user=request.user)}
+    forms = forms or {}
+    rows = []
+    for block in blocks:
+        draft = drafts.get(block.pk)
+        if draft is not None and draft.base_lock_version != block.lock_version:
+            draft = None  # saved over since; the conflict view handles it on save
+        form = forms.get(block.pk) or BlockForm.for_block(block, draft=draft)
+        rows.append({"block": block, "form": form, "draft": draft})
+    others = (
+        SectionPresence.objects.filter(
+            section=section, last_seen__gte=timezone.now() - PRESENCE_WINDOW
+        )
+        .exclude(user=request.user)
+        .select_related("user")
+    )
+    sections = list(edition.sections.order_by("position"))
+    return {
+        "support": edition.support,
+        "edition": edition,
+        "section": section,
+        "sections": sections,
+        "rows": rows,
+        "others": others,
+        "add_form": AddBlockForm(),
+        "may_edit": may_edit_content(request.user, edition),
+    }
+
+
+@login_required
+def section_edit(request, code, major, minor, key):
+    edition = _editable_edition(request, code, major, minor)
+    if not edition.is_editable:
+        messages.error(request, "Versionen är inte öppen för ändringar i sin nuvarande status.")
+        return redirect(edition_url(edition))
+    section = get_object_or_404(Section, edition=edition, key=key)
+    services.presence_touch(user=request.user, section=section)
+    return render(
+        request, "authoring/section_edit.html", _section_context(request, edition, section)
+    )
+
+
+@login_required
+def section_presence(request, code, major, minor, key):
+    edition = _editable_edition(request, code, major, minor)
+    section = get_object_or_404(Section, edition=edition, key=key)
+    services.presence_touch(user=request.user, section=section)
+    others = (
+        SectionPresence.objects.filter(
+            section=section, last_seen__gte=timezone.now() - PRESENCE_WINDOW
+        )
+        .exclude(user=request.user)
+        .select_related("user")
+    )
+    return render(request, "authoring/includes/presence.html", {"others": others})
+
+
+def _section_url(edition: Edition, section: Section, block: Block | None = None) -> str:
+    url = edition_url(edition, "authoring:section_edit", key=section.key)
+    return f"{url}#block-{block.uid}" if block else url
+
+
+@login_required
+@require_POST
+def block_save(request, code, major, minor, uid):
+    edition = _editable_edition(request, code, major, minor)
+    block = _block(edition, uid)
+    form = BlockForm.for_block(block, data=request.POST)
+    if not form.is_valid():
+        context = _section_context(request, edition, block.section, forms={block.pk: form})
+        return render(request, "authoring/section_edit.html", context, status=400)
+    try:
+        saved = services.block_save(
+            actor=request.user,
+            block=block,
+            lock_version=form.cleaned_data["lock_version"],
+            content=form.content(),
+        )
+    except services.EditConflict as conflict:
+        return _conflict_response(request, edition, conflict.current, form)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(edition_url(edition))
+    messages.success(request, "Blocket är sparat.")
+    return redirect(_section_url(edition, saved.section, saved))
+
+
+def _conflict_response(request, edition, current: Block, form: BlockForm):
+    mine = form.content()
+    ops = diff_words(current.body, mine["body"])
+    left, right = render_side_by_side(ops)
+    resolve = BlockForm.for_block(current)
+    resolve.initial.update(mine)
+    return render(
+        request,
+        "authoring/conflict.html",
+        {
+            "support": edition.support,
+            "edition": edition,
+            "target_block": current,
+            "mine": mine,
+            "theirs": current.content(),
+            "theirs_html": render_markdown(current.body),
+            "diff_inline": render_inline(ops),
+            "diff_left": left,
+            "diff_right": right,
+            "form": resolve,
+        },
+        status=409,
+    )
+
+
+@login_required
+@require_POST
+def block_autosave(request, code, major, minor, uid):
+    edition = _editable_edition(request, code, major, minor)
+    block = _block(edition, uid)
+    form = BlockForm.for_block(block, data=request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "Utkastet kunde inte sparas automatiskt: kontrollera fälten.", status=400
+        )
+    try:
+        draft = services.block_autosave(
+            actor=request.user,
+            block=block,
+            base_lock_version=form.cleaned_data["lock_version"],
+            content=form.content(),
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=409)
+    local = timezone.localtime(draft.saved_at)
+    return HttpResponse(f"Utkast sparat automatiskt {local:%H:%M:%S}.")
+
+
+@login_required
+@require_POST
+def block_preview(request):
+    # The editor's block fields carry a per-block prefix; htmx sends which one.
+    form = PreviewForm(request.POST, prefix=request.POST.get("prefix") or None)
+    if not form.is_valid():
+        return HttpResponse("Texten kan inte förhandsgranskas.", status=400)
+    return HttpResponse(render_markdown(form.cleaned_data["body"]))
+
+
+@login_required
+@require_POST
+def block_add(request, code, major, minor, key):
+    edition = _editable_edition(request, code, major, minor)
+    section = get_object_or_404(Section, edition=edition, key=key)
+    form = AddBlockForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        block = services.block_add(
+            actor=request.user, section=section, kind=form.cleaned_data["kind"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(edition_url(edition))
+    return redirect(_section_url(edition, section, block))
+
+
+@login_required
+@require_POST
+def block_delete(request, code, major, minor, uid):
+    edition = _editable_edition(request, code, major, minor)
+    block = _block(edition, uid)
+    section = block.section
+    try:
+        services.block_delete(
+            actor=request.user, block=block, lock_version=int(request.POST.get("lock_version", 0))
+        )
+        messages.success(request, "Blocket är borttaget. Det finns kvar i historiken.")
+    except services.EditConflict:
+        messages.error(
+            request, "Någon annan har ändrat blocket. Kontrollera ändringen innan du tar bort det."
+        )
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", ["Ogiltig begäran."])))
+    return redirect(_section_url(edition, section))
+
+
+@login_required
+@require_POST
+def block_move(request, code, major, minor, uid):
+    edition = _editable_edition(request, code, major, minor)
+    block = _block(edition, uid)
+    direction = request.POST.get("direction")
+    if direction in {"up", "down"}:
+        data = {
+            "section": block.section_id,
+            "position": max(1, block.position + (-1 if direction == "up" else 1)),
+        }
+    else:
+        data = request.POST
+    form = MoveBlockForm(data, sections=edition.sections.all())
+    if not form.is_valid():
+        messages.error(request, "Välj ett avsnitt och en plats att flytta blocket till.")
+        return redirect(_section_url(edition, block.section, block))
+    try:
+        moved = services.block_move(actor=request.user, block=block, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_section_url(edition, block.section, block))
+    return redirect(_section_url(edition, moved.section, moved))

@@ -1,0 +1,94 @@
+"""Version history, the diff between saves, restoring a save, comparing editions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..history import block_versions, compare_editions, edition_history, version_pair
+from ..models import Section
+from ..permissions import may_edit_content
+from .common import _block, _editable_edition, _edition, _support, edition_url
+
+
+@login_required
+def block_history(request, code, major, minor, uid):
+    support = _support(code)
+    edition = _edition(support, major, minor)
+    block = _block(edition, uid)
+    versions = block_versions(block)
+    pair = version_pair(versions, request.GET.get("fran"), request.GET.get("till"))
+    return render(
+        request,
+        "authoring/block_history.html",
+        {
+            "support": support,
+            "edition": edition,
+            "target_block": block,
+            "versions": versions,
+            "pair": pair,
+            "may_edit": may_edit_content(request.user, edition),
+        },
+    )
+
+
+@login_required
+@require_POST
+def block_restore(request, code, major, minor, uid):
+    edition = _editable_edition(request, code, major, minor)
+    block = _block(edition, uid)
+    try:
+        services.block_restore(
+            actor=request.user,
+            block=block,
+            history_id=int(request.POST.get("history_id", 0)),
+            lock_version=int(request.POST.get("lock_version", 0)),
+        )
+        messages.success(request, "Den tidigare versionen är återställd som en ny version.")
+    except services.EditConflict:
+        messages.error(
+            request,
+            "Någon annan har sparat blocket under tiden. Titta på den senaste versionen och försök igen.",
+        )
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", ["Ogiltig begäran."])))
+    return redirect(edition_url(edition, "authoring:block_history", uid=block.uid))
+
+
+@login_required
+def history(request, code, major, minor, key=None):
+    support = _support(code)
+    edition = _edition(support, major, minor)
+    section = get_object_or_404(Section, edition=edition, key=key) if key else None
+    page = Paginator(edition_history(edition, section), 50).get_page(request.GET.get("sida"))
+    # Rows of deleted blocks stay in the history but have no block page to link to.
+    live_uids = set(edition.blocks.values_list("uid", flat=True))
+    return render(
+        request,
+        "authoring/history.html",
+        {
+            "support": support,
+            "edition": edition,
+            "section": section,
+            "page": page,
+            "live_uids": live_uids,
+        },
+    )
+
+
+@login_required
+def edition_compare(request, code, major, minor):
+    support = _support(code)
+    edition = _edition(support, major, minor)
+    other = support.current_published_edition
+    if other is None or other.pk == edition.pk:
+        other = edition.based_on
+    rows = compare_editions(other, edition) if other else []
+    return render(
+        request,
+        "authoring/edition_compare.html",
+        {"support": support, "edition": edition, "other": other, "rows": rows},
+    )
