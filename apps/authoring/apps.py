@@ -1,6 +1,27 @@
 from django.apps import AppConfig
 
 
+def workflow_action_labels() -> dict[str, str]:
+    """Swedish names for the audit actions the workflow records (`edition.<transition>`),
+    taken from the transition table so that a new transition is named where it is declared.
+    Several "send back" steps share a button label; the log tells them apart by the state
+    they left."""
+    from .workflow import TRANSITIONS
+    from .workflow_states import EditionState
+
+    shared = {t.label for t in TRANSITIONS if [u.label for u in TRANSITIONS].count(t.label) > 1}
+    labels = {}
+    for t in TRANSITIONS:
+        label = str(t.label)
+        if t.label in shared:
+            sources = ", ".join(f"”{EditionState(s).label}”" for s in sorted(t.sources))
+            label = f"{label} (från {sources})"
+        labels[f"edition.{t.name}"] = label
+    labels["edition.publish_scheduled"] = "Publicering planerad"
+    labels["edition.supersede"] = "Ersatt av en nyare publicerad version"
+    return labels
+
+
 class AuthoringConfig(AppConfig):
     name = "apps.authoring"
     label = "authoring"
@@ -13,6 +34,14 @@ class AuthoringConfig(AppConfig):
         from .services import AUDIT_ACTIONS
 
         register_actions(AUDIT_ACTIONS)
+        register_actions(workflow_action_labels())
+
+        from apps.core.audit import register_detail_fields
+
+        from .models import Block
+
+        # A block added is recorded on its edition; its "kind" is the block's, not the edition's.
+        register_detail_fields("block.added", {"kind": Block._meta.get_field("kind")})
 
         from apps.core.demo import DEMO_SEEDERS
 

@@ -1,26 +1,9 @@
 from django import template
 
 from apps.core.audit import action_label as _action_label
+from apps.core.audit import details_shown
 
 register = template.Library()
-
-# Details keys shown to people, with their Swedish labels; other keys are internal.
-DETAIL_LABELS = {
-    "role_label": "Roll",
-    "reason": "Anledning",
-    "full_name": "Namn",
-    "profession": "Yrke",
-    "home_organisation": "Hemorganisation",
-    "name": "Namn",
-    "short_name": "Kort namn",
-    "parent": "Sjukvårdsregion",
-    "is_active": "Aktiv",
-    "kind": "Typ",
-    "code": "Kod",
-    "comment": "Kommentar",
-    "from": "Från",
-    "to": "Till",
-}
 
 
 @register.filter
@@ -29,13 +12,6 @@ def action_label(action: str) -> str:
 
 
 @register.filter
-def audit_details(details: dict) -> str:
-    parts = []
-    for key, value in (details or {}).items():
-        label = DETAIL_LABELS.get(key)
-        if label is None:
-            continue
-        if isinstance(value, list) and len(value) == 2:
-            value = f"{value[0] or '–'} → {value[1] or '–'}"
-        parts.append(f"{label}: {value}")
-    return "; ".join(parts)
+def audit_details(entry) -> str:
+    """An audit entry's details in Swedish (see apps.core.audit.details_shown)."""
+    return "; ".join(f"{label}: {value}" for label, value in details_shown(entry))
