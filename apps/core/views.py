@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from .audit import ACTION_LABELS
@@ -91,6 +92,11 @@ def audit_log(request):
         "core/audit_log.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+def favicon(request):
+    # Resolved per request: in production the static name carries a content hash.
+    return redirect(static("favicon.svg"))
 
 
 def bench_minimal(request):
