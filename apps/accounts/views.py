@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,9 @@ from .roles import ROLES
 
 
 def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
+    # Links in e-mails use the configured address, never the Host header a request came
+    # with (behind a proxy that is an internal name; forged, it would send people away).
+    return settings.SITE_URL
 
 
 def _require(allowed: bool) -> None:

@@ -87,11 +87,13 @@ def console():
 
 
 @pytest.fixture
-def page(browser, live_server, organisations, console):
-    """A fresh browser context (no cookies) per test, pointed at the live server.
+def page(browser, live_server, organisations, console, settings):
+    """A fresh browser context (no cookies) per test, pointed at the live server, which is
+    also the site address that links in e-mails use.
 
     After the test, any console message about a Content Security Policy violation, and any
     uncaught script error, fails it."""
+    settings.SITE_URL = live_server.url
     context = browser.new_context(
         base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
     )
