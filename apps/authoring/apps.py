@@ -45,9 +45,9 @@ class AuthoringConfig(AppConfig):
 
         from apps.core.demo import DEMO_SEEDERS
 
-        from .demo import seed_demo_supports
+        from .demo import seed_demo_supports, seed_demo_workflow
 
-        DEMO_SEEDERS.append(seed_demo_supports)
+        DEMO_SEEDERS.extend([seed_demo_supports, seed_demo_workflow])
 
         from apps.accounts.inbox import register_task_provider
         from apps.core.notifications import register_kinds

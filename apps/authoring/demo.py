@@ -129,3 +129,201 @@ def seed_demo_supports(stdout) -> None:
         )
         created += 1
     stdout.write(f"{created} demokunskapsstöd skapade.")
+
+
+CHAIR = "ordforande@demo.kunskapsstod.se"
+EDITOR = "redaktor@demo.kunskapsstod.se"
+SECOND_EDITOR = "redaktor2@demo.kunskapsstod.se"
+
+HYPERTENSION = {
+    "tillstand": [
+        (
+            BlockKind.TEXT,
+            "both",
+            "",
+            "",
+            "Högt blodtryck är en av de viktigaste riskfaktorerna för stroke och hjärtinfarkt. "
+            "Ungefär en av fyra vuxna i Sverige har hypertoni.",
+        ),
+    ],
+    "utredning": [
+        (
+            BlockKind.RECOMMENDATION,
+            "primary",
+            "bor",
+            "evidence",
+            "Vid förhöjt mottagningsblodtryck **bör** diagnosen bekräftas med hemblodtryck "
+            "eller 24-timmarsmätning.",
+        ),
+    ],
+    "behandling": [
+        (
+            BlockKind.RECOMMENDATION,
+            "both",
+            "bor",
+            "evidence",
+            "Patienter med hypertoni **bör** få stöd till ändrade levnadsvanor: fysisk "
+            "aktivitet, minskat saltintag och rökstopp.",
+        ),
+    ],
+    "gor-inte": [
+        (
+            BlockKind.RECOMMENDATION,
+            "both",
+            "bor_inte",
+            "proven_experience",
+            "Betablockerare **bör inte** vara förstahandsval vid okomplicerad hypertoni.",
+        ),
+    ],
+}
+
+
+# The sections the first demo draft leaves empty on purpose (the completeness check shows
+# them); the supports that move on in the workflow get them filled.
+REST_OF_A_SUPPORT = {
+    "uppfoljning": [
+        (
+            BlockKind.RECOMMENDATION,
+            "primary",
+            "bor",
+            "proven_experience",
+            "Patienten **bör** följas upp inom tre månader efter insatt eller ändrad behandling.",
+        ),
+    ],
+    "remiss": [
+        (
+            BlockKind.TEXT,
+            "both",
+            "",
+            "",
+            "Remittera till specialiserad vård när målen för behandlingen inte nås trots "
+            "optimerad behandling i primärvården.",
+        ),
+    ],
+    "patientens-delaktighet": [
+        (
+            BlockKind.TEXT,
+            "both",
+            "",
+            "",
+            "Patienten och närstående får skriftlig information och är med och sätter mål för "
+            "behandlingen.",
+        ),
+    ],
+    "referenser": [
+        (
+            BlockKind.TEXT,
+            "both",
+            "",
+            "",
+            "Socialstyrelsen. Nationella riktlinjer för hjärtsjukvård. Stockholm; 2024.",
+        ),
+    ],
+    "om-kunskapsstodet": [
+        (
+            BlockKind.TEXT,
+            "both",
+            "",
+            "",
+            "Kunskapsstödet är framtaget av NPO Hjärt- och kärlsjukdomar. Den som ger vården "
+            "ansvarar alltid för den; kunskapsstödet är ett stöd.",
+        ),
+    ],
+}
+
+
+def _walk(edition, steps) -> None:
+    from .workflow import edition_transition
+
+    for actor, name, comment, data in steps:
+        edition.refresh_from_db()
+        edition_transition(
+            actor=actor,
+            edition=edition,
+            name=name,
+            lock_version=edition.lock_version,
+            comment=comment,
+            data=data,
+        )
+
+
+def seed_demo_workflow(stdout) -> None:
+    """Move the demo supports along, so every role finds something of its own: heart failure
+    published (1.0) with a minor edition 1.1 being written, hypertension on remiss to every
+    region. Each step goes through the real workflow, once: a support already moved is left.
+    The steps' e-mails are kept out of the console (the notifications are in the app)."""
+    from django.test.utils import override_settings
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        _seed_demo_workflow(stdout)
+
+
+def _seed_demo_workflow(stdout) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    people = {
+        u.email: u for u in User.objects.filter(email__in=[AUTHOR, CHAIR, EDITOR, SECOND_EDITOR])
+    }
+    if len(people) < 4:
+        return
+    author, chair, editor, second = (people[e] for e in (AUTHOR, CHAIR, EDITOR, SECOND_EDITOR))
+    npo = Organisation.objects.get(code="npo-hjart-och-karlsjukdomar")
+    moved = 0
+    closes_on = (timezone.localdate() + timedelta(weeks=8)).isoformat()
+    remiss = {"kind": "remiss", "closes_on": closes_on}
+    heart = Support.objects.filter(title="Hjärtsvikt – behandling", programme_area=npo).first()
+    if heart is not None and heart.current_published_edition_id is None:
+        edition = heart.working_edition
+        if edition is not None and edition.state == "draft":
+            _fill(author, heart, REST_OF_A_SUPPORT)
+            _walk(
+                edition,
+                [
+                    (author, "submit_for_review", "", None),
+                    (chair, "approve_for_consultation", "", None),
+                    (editor, "open_consultation", "", remiss),
+                    (editor, "close_consultation", "", None),
+                    (author, "submit_for_approval", "", None),
+                    (chair, "npo_approve", "", None),
+                    (second, "editorial_approve", "", None),
+                    (editor, "publish", "", {"next_review_date": _in_years(2)}),
+                ],
+            )
+            heart.refresh_from_db()
+            services.edition_start_new(
+                actor=author,
+                support=heart,
+                kind="minor",
+                change_summary="Språkliga förtydliganden i avsnittet om behandling.",
+            )
+            moved += 1
+    if not Support.objects.filter(title="Hypertoni – behandling", programme_area=npo).exists():
+        clinical = ProductType.objects.get(code="kliniskt-kunskapsstod")
+        support = services.support_create(
+            actor=author,
+            title="Hypertoni – behandling",
+            product_type=clinical,
+            programme_area=npo,
+            diagnoses=["I10"],
+            target_professions=["lakare", "sjukskoterska"],
+        )
+        _fill(author, support, {**HYPERTENSION, **REST_OF_A_SUPPORT})
+        _walk(
+            support.working_edition,
+            [
+                (author, "submit_for_review", "", None),
+                (chair, "approve_for_consultation", "", None),
+                (editor, "open_consultation", "", remiss),
+            ],
+        )
+        moved += 1
+    stdout.write(f"{moved} demokunskapsstöd flyttade i arbetsflödet.")
+
+
+def _in_years(years: int) -> str:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today.replace(year=today.year + years, day=min(today.day, 28)).isoformat()
