@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# The settings read PORT too: in development SITE_URL (links in e-mails, the address the demo
+# prints) follows it.
+export PORT
 
 .PHONY: run test e2e lint migrate demo check-deploy bench clean
 
@@ -22,6 +25,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 run: demo
+	@echo "Kunskapsstöd startar på http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite except the browser journeys (those need Chromium; see `make e2e`).

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from apps.accounts.demo import DEMO_PASSWORD, seed_demo_users
@@ -16,4 +17,6 @@ class Command(BaseCommand):
         for email, name, roles in users:
             self.stdout.write(f"  {email:42} {name:24} {', '.join(roles)}")
         self.stdout.write("")
-        self.stdout.write("Öppna http://127.0.0.1:8000/ och logga in med en av adresserna ovan.")
+        # SITE_URL follows PORT in development (`make run PORT=8202`): print where it serves.
+        address = settings.SITE_URL.rstrip("/") + "/"
+        self.stdout.write(f"Öppna {address} och logga in med en av adresserna ovan.")
