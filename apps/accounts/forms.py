@@ -95,11 +95,11 @@ class RoleGrantForm(forms.Form):
         elif not role.is_national:
             if scope is None:
                 self.add_error("scope", _("Välj den organisation rollen ska gälla."))
-            elif scope.kind != role.scope_kind:
+            elif not role.accepts_scope(scope):
                 self.add_error(
                     "scope",
                     _("Rollen gäller en organisation av typen %(kind)s.")
-                    % {"kind": OrganisationKind(role.scope_kind).label},
+                    % {"kind": role.scope_kinds_label},
                 )
         cleaned["role_obj"] = role
         return cleaned

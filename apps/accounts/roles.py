@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrganisationKind
+from .models import OTHER_BODY_KINDS, OrganisationKind
 
 
 @dataclass(frozen=True)
@@ -15,8 +15,29 @@ class Role:
     codename: str
     app_label: str
     model: str
-    scope_kind: str | None  # None: national
+    # The kinds of organisation the role is held in; empty: a national role.
+    scope_kinds: tuple[str, ...]
     description: str
+
+    @property
+    def scope_kind(self) -> str | None:
+        """The role's main kind of scope (the first), or None for a national role."""
+        return self.scope_kinds[0] if self.scope_kinds else None
+
+    def accepts_scope(self, organisation) -> bool:
+        return organisation is not None and organisation.kind in self.scope_kinds
+
+    @property
+    def scope_kinds_label(self) -> str:
+        """ "Region", or "Region, professionsförening, … eller myndighet"."""
+        labels = [str(OrganisationKind(kind).label) for kind in self.scope_kinds]
+        if len(labels) < 2:
+            return "".join(labels)
+        rest = [label.lower() for label in labels[1:]]
+        return _("%(first)s eller %(last)s") % {
+            "first": ", ".join([labels[0], *rest[:-1]]),
+            "last": rest[-1],
+        }
 
     @property
     def perm(self) -> str:
@@ -24,11 +45,11 @@ class Role:
 
     @property
     def is_national(self) -> bool:
-        return self.scope_kind is None
+        return not self.scope_kinds
 
     @property
     def scope_label(self) -> str:
-        if self.scope_kind is None:
+        if self.is_national:
             return str(_("Nationellt"))
         return str(OrganisationKind(self.scope_kind).label)
 
@@ -39,7 +60,7 @@ AUTHOR = Role(
     "role_author",
     "accounts",
     "organisation",
-    OrganisationKind.NPO,
+    (OrganisationKind.NPO,),
     _("Skriver och reviderar programområdets kunskapsstöd och bemöter remissynpunkter."),
 )
 NPO_CHAIR = Role(
@@ -48,7 +69,7 @@ NPO_CHAIR = Role(
     "role_npo_chair",
     "accounts",
     "organisation",
-    OrganisationKind.NPO,
+    (OrganisationKind.NPO,),
     _("Godkänner medicinskt, begär remiss och hanterar synpunkter på programområdets stöd."),
 )
 REMISS_COORDINATOR = Role(
@@ -57,8 +78,8 @@ REMISS_COORDINATOR = Role(
     "role_remiss_coordinator",
     "accounts",
     "organisation",
-    OrganisationKind.REGION,
-    _("Samlar regionens remissvar och skickar in det."),
+    (OrganisationKind.REGION, *OTHER_BODY_KINDS),
+    _("Samlar regionens (eller organisationens) remissvar och skickar in det."),
 )
 REMISS_REVIEWER = Role(
     "remiss_reviewer",
@@ -66,8 +87,8 @@ REMISS_REVIEWER = Role(
     "role_remiss_reviewer",
     "accounts",
     "organisation",
-    OrganisationKind.REGION,
-    _("Lämnar synpunkter i regionens utkast till remissvar."),
+    (OrganisationKind.REGION, *OTHER_BODY_KINDS),
+    _("Lämnar synpunkter i regionens (eller organisationens) utkast till remissvar."),
 )
 REGIONAL_EDITOR = Role(
     "regional_editor",
@@ -75,7 +96,7 @@ REGIONAL_EDITOR = Role(
     "role_regional_editor",
     "accounts",
     "organisation",
-    OrganisationKind.REGION,
+    (OrganisationKind.REGION,),
     _("Skriver och publicerar regionens tillägg till de nationella texterna."),
 )
 NATIONAL_EDITOR = Role(
@@ -84,7 +105,7 @@ NATIONAL_EDITOR = Role(
     "role_national_editor",
     "accounts",
     "user",
-    None,
+    (),
     _("Redaktionell granskning, godkänner och publicerar, sköter mallar och skrivriktlinjer."),
 )
 ADMINISTRATOR = Role(
@@ -93,7 +114,7 @@ ADMINISTRATOR = Role(
     "role_administrator",
     "accounts",
     "user",
-    None,
+    (),
     _("Hanterar användare och deras roller."),
 )
 

@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.core import audit
 
-from .models import Organisation, OrganisationKind, User
+from .models import Organisation, User
 from .permissions import (
     forget_roles,
     may_grant,
@@ -166,11 +166,11 @@ def _check_scope(role: Role, scope: Organisation | None) -> None:
     if role.is_national:
         if scope is not None:
             raise ValidationError({"scope": _("En nationell roll har ingen organisation.")})
-    elif scope is None or scope.kind != role.scope_kind:
+    elif not role.accepts_scope(scope):
         raise ValidationError(
             {
                 "scope": _("Rollen %(role)s gäller en organisation av typen %(kind)s.")
-                % {"role": role.label, "kind": OrganisationKind(role.scope_kind).label}
+                % {"role": role.label, "kind": role.scope_kinds_label}
             }
         )
 
