@@ -5,9 +5,11 @@ from tests.factories import UserFactory, grant
 
 
 @pytest.fixture(autouse=True)
-def _media_and_cache(settings):
+def _media_and_cache(settings, tmp_path):
     # Lockout state lives in the database (django-axes), so each test starts clean.
     settings.AXES_ENABLED = True
+    # Uploaded documents go to a folder of the test's own, never into the project.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
