@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.authoring.models import Edition
 from apps.authoring.workflow_states import EditionState as S
 from tests.authoring import helpers
-from tests.authoring.test_workflow import move_to, person
+from tests.authoring.helpers import move_to, person
 from tests.factories import grant, npo
 
 pytestmark = pytest.mark.django_db

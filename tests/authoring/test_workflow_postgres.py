@@ -24,7 +24,7 @@ from apps.authoring import workflow
 from apps.authoring.models import Edition, EditionTransition
 from apps.authoring.workflow_states import EditionState as S
 from tests.authoring import helpers
-from tests.authoring.test_workflow import move_to, person
+from tests.authoring.helpers import move_to, person
 
 pytestmark = [
     pytest.mark.skipif(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.authoring.models import Edition
 from apps.authoring.workflow import TRANSITIONS
 from apps.authoring.workflow_states import EditionState as S
-from tests.authoring.test_workflow import footprint, make_complete, move_to, person, take
+from tests.authoring.helpers import footprint, make_complete, move_to, person, take
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from apps.authoring.workflow_states import EditionState as S
 from apps.core.models import EmailPreference, Notification
 from apps.core.notifications import NOTIFICATION_KINDS, notify
 from tests.authoring import helpers
-from tests.authoring.test_workflow import make_complete, move_to, person, take
+from tests.authoring.helpers import make_complete, move_to, person, take
 from tests.factories import npo
 
 pytestmark = pytest.mark.django_db

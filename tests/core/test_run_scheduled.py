@@ -15,7 +15,7 @@ from apps.authoring.workflow_states import EditionState as S
 from apps.core.models import AuditEntry, Notification
 from apps.remiss.models import Consultation
 from tests.authoring import helpers
-from tests.authoring.test_workflow import move_to, person, take
+from tests.authoring.helpers import move_to, person, take
 
 pytestmark = pytest.mark.django_db
 

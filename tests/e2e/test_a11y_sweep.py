@@ -18,7 +18,7 @@ def everything(product_types):
     first block has two saved versions (so history, diff and comparison have content)."""
     from apps.authoring import services
     from tests.authoring import helpers
-    from tests.authoring.test_workflow import make_complete
+    from tests.authoring.helpers import make_complete
 
     person = UserFactory(full_name="Alla Roller", email="alla@example.se")
     for role in ("administrator", "national_editor"):

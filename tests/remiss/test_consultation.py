@@ -17,7 +17,7 @@ from apps.authoring.workflow_states import EditionState as S
 from apps.remiss.forms import OpenConsultationForm
 from apps.remiss.models import Consultation, ConsultationKind
 from tests.authoring import helpers
-from tests.authoring.test_workflow import (
+from tests.authoring.helpers import (
     assert_refused,
     footprint,
     make_complete,

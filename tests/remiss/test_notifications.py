@@ -11,7 +11,7 @@ from apps.accounts.models import Organisation
 from apps.authoring.workflow_states import EditionState as S
 from apps.core.models import Notification
 from tests.authoring import helpers
-from tests.authoring.test_workflow import move_to, person, take
+from tests.authoring.helpers import move_to, person, take
 from tests.factories import grant, region
 
 pytestmark = pytest.mark.django_db
