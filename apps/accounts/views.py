@@ -10,7 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from apps.core import audit
-from apps.core.forms import apply_validation_error
+from apps.core.forms import (
+    FORM_ERRORS_STATUS,
+    FormErrorsStatusMixin,
+    apply_validation_error,
+    form_status,
+)
 from apps.core.models import AuditEntry
 
 from . import permissions, selectors, services
@@ -40,12 +45,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(FormErrorsStatusMixin, auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
 
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+class InvitationAcceptView(FormErrorsStatusMixin, auth_views.PasswordResetConfirmView):
     """The invitation link: the same signed one-time token as a password reset, so it stops
     working once a password is chosen."""
 
@@ -108,7 +113,7 @@ def user_invite(request):
         else:
             messages.success(request, f"{user.full_name} är skapad och en inbjudan har skickats.")
             return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_invite.html", {"form": form})
+    return render(request, "accounts/user_invite.html", {"form": form}, status=form_status(form))
 
 
 def _target_user(request, pk) -> User:
@@ -156,7 +161,12 @@ def user_edit(request, pk):
         services.user_update(actor=request.user, user=target, **form.cleaned_data)
         messages.success(request, "Uppgifterna är sparade.")
         return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_edit.html", {"form": form, "target": target})
+    return render(
+        request,
+        "accounts/user_edit.html",
+        {"form": form, "target": target},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -176,7 +186,7 @@ def user_role_grant(request, pk):
         else:
             messages.success(request, f"{target} har fått rollen {role.label}.")
             return redirect("accounts:user_detail", pk=target.pk)
-    return _user_page(request, target, grant_form=form, status=400)
+    return _user_page(request, target, grant_form=form, status=FORM_ERRORS_STATUS)
 
 
 def _revoke(request, target: User):
@@ -222,7 +232,7 @@ def user_deactivate(request, pk):
         else:
             messages.success(request, f"{target} är inaktiverad och kan inte längre logga in.")
         return redirect("accounts:user_detail", pk=target.pk)
-    return _user_page(request, target, deactivate_form=form, status=400)
+    return _user_page(request, target, deactivate_form=form, status=FORM_ERRORS_STATUS)
 
 
 @login_required
@@ -322,7 +332,7 @@ def organisation_grant(request, code):
         else:
             messages.success(request, f"{form.cleaned_data['user']} har fått rollen {role.label}.")
             return redirect("accounts:organisation_detail", code=organisation.code)
-    return _organisation_page(request, organisation, grant_form=form, status=400)
+    return _organisation_page(request, organisation, grant_form=form, status=FORM_ERRORS_STATUS)
 
 
 @login_required
@@ -337,7 +347,12 @@ def organisation_create(request):
         else:
             messages.success(request, f"{organisation} är skapad.")
             return redirect("accounts:organisation_detail", code=organisation.code)
-    return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "creating": True},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -363,6 +378,7 @@ def organisation_edit(request, code):
         request,
         "accounts/organisation_form.html",
         {"form": form, "organisation": organisation, "creating": False},
+        status=form_status(form),
     )
 
 

@@ -376,7 +376,7 @@ def test_deactivated_user_cannot_sign_in(administrator, user, client):
 
     response = client.post("/logga-in/", {"username": user.email, "password": PASSWORD})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "_auth_user_id" not in client.session
     assert "Fel e-postadress eller lösenord" in response.content.decode()
 

@@ -1,5 +1,7 @@
 """Bad input to every form of accounts: a Swedish message beside the field, never a server
-error, nothing saved half-way; naughty strings that are valid are saved exactly."""
+error, nothing saved half-way; naughty strings that are valid are saved exactly. A form sent
+with errors is shown again with FORM_ERRORS_STATUS (400), the one convention of the
+application (apps/core/forms.py); a GET filter (the audit log) shows its list with 200."""
 
 import json
 import re
@@ -7,7 +9,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -26,6 +28,7 @@ from apps.accounts.forms import (
     UserInviteForm,
 )
 from apps.accounts.models import Organisation, OrganisationUserObjectPermission, User
+from apps.core.forms import FORM_ERRORS_STATUS
 from apps.core.models import AuditEntry
 from apps.core.views import AuditFilterForm
 from tests.factories import PASSWORD, UserFactory, grant, npo, region
@@ -36,6 +39,10 @@ REQUIRED = "Detta fält måste fyllas i."
 INVALID_EMAIL = "Fyll i en giltig e-postadress."
 INVALID_CHOICE = "Välj ett giltigt alternativ."
 NULL_CHARACTERS = "Null-tecken är inte tillåtna."
+
+# Django's own password change and reset views (config/urls.py) still render a form with
+# errors with Django's 200: they do not yet use apps.core.forms.FormErrorsStatusMixin.
+DJANGO_FORM_VIEW_STATUS = 200
 
 
 def too_long(form, field: str) -> str:
@@ -114,8 +121,10 @@ def marked_invalid(response, field: str) -> bool:
     return 'aria-invalid="true"' in field_tag(response, field)
 
 
-def assert_refused_beside(response, field: str, message: str = "", *, summary: bool = True) -> None:
-    assert response.status_code in (200, 400), response.status_code
+def assert_refused_beside(
+    response, field: str, message: str = "", *, summary: bool = True, status=FORM_ERRORS_STATUS
+) -> None:
+    assert response.status_code == status, response.status_code
     shown = error_beside(response, field)
     assert shown, f"no error beside {field!r}"
     assert message in shown, shown
@@ -124,9 +133,9 @@ def assert_refused_beside(response, field: str, message: str = "", *, summary: b
         assert "Något behöver rättas" in text(response)
 
 
-def assert_refused(response) -> None:
+def assert_refused(response, *, status=FORM_ERRORS_STATUS) -> None:
     """A refused naughty value: a Swedish message beside some field."""
-    assert response.status_code in (200, 400), response.status_code
+    assert response.status_code == status, response.status_code
     assert "Något behöver rättas" in text(response)
     assert 'class="error-message"' in text(response)
     assert 'aria-invalid="true"' in text(response)
@@ -600,15 +609,14 @@ def test_organisation_edit_saves_valid_naughty_names_exactly(admin_client):
 )
 def test_audit_log_filter_shows_the_error_beside_the_field(admin_client, query, field, message):
     response = admin_client.get("/granskningslogg/", query)
-    assert response.status_code == 200
-    assert_refused_beside(response, field, message)
+    assert_refused_beside(response, field, message, status=200)
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1-1-1", "9999-12-31"])
-def test_audit_log_filter_copes_with_extreme_dates(admin_client, day):
+def test_audit_log_filter_explains_extreme_dates_beside_the_field(admin_client, day):
     for field in ("date_from", "date_to"):
         response = admin_client.get("/granskningslogg/", {field: day})
-        assert response.status_code in (200, 400), (field, day)
+        assert_refused_beside(response, field, status=200)
 
 
 def test_audit_log_filter_never_fails_on_naughty_strings(admin_client):
@@ -640,7 +648,7 @@ def test_sign_in_form_shows_the_error_beside_the_field(client, data, field, mess
 
 def test_sign_in_with_an_over_long_address_is_refused_in_swedish(client, user):
     response = client.post("/logga-in/", {"username": "a" * 300 + user.email, "password": "x"})
-    assert response.status_code == 200
+    assert response.status_code == FORM_ERRORS_STATUS
     assert "Fel e-postadress eller lösenord" in text(response)
     assert "_auth_user_id" not in client.session
 
@@ -653,7 +661,7 @@ def test_sign_in_refuses_every_naughty_address_and_password(client, user):
             {"username": value, "password": value},
             REMOTE_ADDR=f"10.0.{number // 250}.{number % 250 + 1}",
         )
-        assert response.status_code == 200, repr(value)
+        assert response.status_code == FORM_ERRORS_STATUS, repr(value)
         assert "Något behöver rättas" in text(response)
         assert "_auth_user_id" not in client.session
 
@@ -668,16 +676,18 @@ def test_sign_in_refuses_every_naughty_address_and_password(client, user):
 )
 def test_password_reset_form_shows_the_error_beside_the_field(client, user, email, message):
     response = client.post("/losenord/aterstall/", {"email": email})
-    assert_refused_beside(response, "email", message)
+    assert_refused_beside(response, "email", message, status=DJANGO_FORM_VIEW_STATUS)
     assert mail.outbox == []
 
 
 def test_password_reset_sends_nothing_for_naughty_addresses(client, user):
     for value in NAUGHTY:
         response = client.post("/losenord/aterstall/", {"email": value})
-        assert response.status_code in (200, 302), repr(value)
-        if response.status_code == 200:
-            assert_refused(response)
+        if PasswordResetForm({"email": value}).is_valid():
+            # An address nobody has: the same "sent" page as for a real one, and no mail.
+            assert response.status_code == 302, repr(value)
+        else:
+            assert_refused(response, status=DJANGO_FORM_VIEW_STATUS)
     assert mail.outbox == []
 
 
@@ -726,9 +736,11 @@ def test_invitation_password_form_takes_valid_naughty_passwords_exactly(client):
         if invitee is None:
             invitee = _invitee()
             url = _invitation(client, invitee)
-        response = client.post(url, {"new_password1": value, "new_password2": value})
-        assert response.status_code in (200, 302), repr(value)
-        if response.status_code == 302:
+        data = {"new_password1": value, "new_password2": value}
+        accepted = SetPasswordForm(invitee, data).is_valid()
+        response = client.post(url, data)
+        assert response.status_code == (302 if accepted else FORM_ERRORS_STATUS), repr(value)
+        if accepted:
             assert User.objects.get(pk=invitee.pk).check_password(value), repr(value)
             User.objects.filter(pk=invitee.pk).delete()
             invitee = None
@@ -770,7 +782,7 @@ def test_password_change_form_shows_the_error_beside_the_field(
     user, client_for, data, field, message
 ):
     response = client_for(user).post("/losenord/andra/", data)
-    assert_refused_beside(response, field, message)
+    assert_refused_beside(response, field, message, status=DJANGO_FORM_VIEW_STATUS)
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
 
 
@@ -778,15 +790,14 @@ def test_password_change_takes_valid_naughty_passwords_exactly(user, client_for)
     client = client_for(user)
     current = PASSWORD
     for value in NAUGHTY:
-        response = client.post(
-            "/losenord/andra/",
-            {"old_password": current, "new_password1": value, "new_password2": value},
-        )
-        assert response.status_code in (200, 302), repr(value)
-        if response.status_code == 302:
+        data = {"old_password": current, "new_password1": value, "new_password2": value}
+        accepted = PasswordChangeForm(User.objects.get(pk=user.pk), data).is_valid()
+        response = client.post("/losenord/andra/", data)
+        assert response.status_code == (302 if accepted else DJANGO_FORM_VIEW_STATUS), repr(value)
+        if accepted:
             current = value
         else:
-            assert_refused(response)
+            assert_refused(response, status=DJANGO_FORM_VIEW_STATUS)
         assert User.objects.get(pk=user.pk).check_password(current), repr(value)
 
 

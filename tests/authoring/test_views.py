@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.messages import constants, get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.urls import reverse
 from apps.authoring import services
 from apps.authoring.history import HistoricalBlock
 from apps.authoring.models import Block, BlockDraft, ProductType, SectionPresence, Support
+from apps.core.forms import FORM_ERRORS_STATUS
 from tests.authoring import helpers
 from tests.authoring.helpers import (
     CLINICAL_TEXT,
@@ -33,6 +35,11 @@ NULL_MESSAGE = "Null-tecken är inte tillåtna."
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def error_messages(response) -> list[str]:
+    """The error messages the view queued for the next page."""
+    return [str(m) for m in get_messages(response.wsgi_request) if m.level == constants.ERROR]
 
 
 def edition_kwargs(edition, **extra):
@@ -180,13 +187,31 @@ def test_every_edit_url_is_403_without_the_author_role_and_changes_nothing(
     assert snapshot() == before
 
 
+# What each edit URL answers the author: pages and the autosave fragment 200, every form that
+# changes something redirects (302). edition_start (nothing published yet) and block_restore
+# (its lock_version went stale with block_save before it) are refused by the service, which
+# also redirects back with the reason: the permission let the author through.
+AUTHOR_STATUS = {
+    "support_edit GET": 200,
+    "support_edit POST": 302,
+    "edition_start": 302,
+    "section_edit": 200,
+    "section_presence": 200,
+    "block_add": 302,
+    "block_save": 302,
+    "block_autosave": 200,
+    "block_move": 302,
+    "block_restore": 302,
+}
+
+
 def test_the_author_may_use_the_same_edit_urls(client_for, author, page):
     client = client_for(author)
     for name, (method, url, data) in zip(EDIT_NAMES, edit_requests(page), strict=True):
         if name == "block_delete":
             continue  # would take the block away from the requests after it
         response = getattr(client, method)(url, data)
-        assert response.status_code in (200, 302), (name, response.status_code)
+        assert response.status_code == AUTHOR_STATUS[name], (name, response.status_code)
     assert Support.objects.get(pk=page["support"].pk).title == "Kapad titel"
 
 
@@ -598,6 +623,8 @@ def test_bad_values_in_the_block_form_are_400_and_keep_the_text(client_for, auth
     assert Block.objects.get(pk=block.pk).body == block.body
 
 
+# The small forms (buttons with hidden values) have no page of their own to show again: garbage
+# in them is answered as a refusal is, by a redirect back with the reason on top.
 @pytest.mark.parametrize(
     ("name", "data"),
     [
@@ -610,7 +637,9 @@ def test_bad_values_in_the_block_form_are_400_and_keep_the_text(client_for, auth
         ("block_add", {"kind": "bild"}),
     ],
 )
-def test_garbage_in_small_forms_is_never_a_server_error(client_for, author, page, name, data):
+def test_garbage_in_small_forms_redirects_back_with_a_message_and_changes_nothing(
+    client_for, author, page, name, data
+):
     block = page["block"]
     e = edition_kwargs(page["edition"])
     kwargs = {**e, "key": page["section"].key} if name == "block_add" else {**e, "uid": block.uid}
@@ -618,7 +647,8 @@ def test_garbage_in_small_forms_is_never_a_server_error(client_for, author, page
 
     response = client_for(author).post(reverse(f"authoring:{name}", kwargs=kwargs), data)
 
-    assert response.status_code in (302, 400, 404)
+    assert response.status_code == 302
+    assert error_messages(response)
     assert snapshot()["blocks"] == before["blocks"]
 
 
@@ -669,7 +699,7 @@ def test_bad_input_on_the_support_form_is_refused_in_swedish(
         reverse("authoring:support_create"), support_form(**overrides)
     )
 
-    assert response.status_code in (200, 400)
+    assert response.status_code == FORM_ERRORS_STATUS
     form = response.context["form"]
     assert field in form.errors, form.errors
     assert any(message in error for error in form.errors[field]), form.errors[field]
@@ -701,7 +731,7 @@ def test_bad_input_on_the_support_edit_form_keeps_the_support(client_for, author
         ({"title": "Hjärtsvikt", "related_supports": ["999999"]}, "Välj ett giltigt alternativ"),
     ]:
         response = client.post(url, data)
-        assert response.status_code in (200, 400)
+        assert response.status_code == FORM_ERRORS_STATUS
         assert message in response.content.decode()
     support = Support.objects.get(pk=page["support"].pk)
     assert support.title == "Hjärtsvikt – behandling"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -181,7 +181,9 @@ def block_add(request, code, major, minor, key):
     section = get_object_or_404(Section, edition=edition, key=key)
     form = AddBlockForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        # As the other small forms: back to the section with the reason, not a 404.
+        messages.error(request, "Välj vilken sorts block som ska läggas till.")
+        return redirect(_section_url(edition, section))
     try:
         block = services.block_add(
             actor=request.user, section=section, kind=form.cleaned_data["kind"]

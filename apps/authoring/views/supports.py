@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import apply_validation_error
+from apps.core.forms import apply_validation_error, form_status
 
 from .. import icd10, selectors, services
 from ..forms import (
@@ -66,7 +66,12 @@ def support_create(request):
         else:
             messages.success(request, f"{support.title} ({support.code}) är skapat. Börja skriva!")
             return redirect(edition_url(support.working_edition))
-    return render(request, "authoring/support_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "authoring/support_form.html",
+        {"form": form, "creating": True},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -114,6 +119,7 @@ def support_edit(request, code):
         request,
         "authoring/support_form.html",
         {"form": form, "support": support, "creating": False},
+        status=form_status(form),
     )
 
 

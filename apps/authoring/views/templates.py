@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import apply_validation_error
+from apps.core.forms import apply_validation_error, form_status
 
 from .. import services
 from ..forms import (
@@ -52,6 +52,7 @@ def template_section_edit(request, code, key):
         request,
         "authoring/template_section_form.html",
         {"form": form, "product_type": product_type, "section": section},
+        status=form_status(form),
     )
 
 
@@ -93,4 +94,5 @@ def template_section_add(request, code):
         request,
         "authoring/template_section_form.html",
         {"form": form, "product_type": product_type, "section": None},
+        status=form_status(form),
     )
