@@ -73,7 +73,7 @@ def grantable_roles(user, scope: Organisation) -> list[Role]:
     return [
         role
         for role in ROLES.values()
-        if role.scope_kind == scope.kind and may_grant(user, role, scope)
+        if role.accepts_scope(scope) and may_grant(user, role, scope)
     ]
 
 

@@ -289,7 +289,8 @@ def test_edit_user_saves_valid_naughty_names_exactly(admin_client, user):
         (
             {"role": "remiss_reviewer", "scope": "npo"},
             "scope",
-            "Rollen gäller en organisation av typen Region.",
+            "Rollen gäller en organisation av typen Region, professionsförening, "
+            "patientorganisation, kommun eller myndighet.",
         ),
         (
             {"role": "national_editor", "scope": "npo"},
