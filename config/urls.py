@@ -42,6 +42,7 @@ urlpatterns = [
     *auth_patterns,
     path("konto/", include("apps.accounts.urls")),
     path("kunskapsstod/", include("apps.authoring.urls")),
+    path("remiss/", include("apps.remiss.urls")),
     path("", include("apps.core.urls")),
     path("django-admin/", admin.site.urls),
     path("_bench/minimal/", bench_minimal, name="bench_minimal"),

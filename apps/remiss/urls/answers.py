@@ -1,0 +1,3 @@
+"""Remiss pages: answers."""
+
+urlpatterns = []

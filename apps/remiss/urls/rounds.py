@@ -1,0 +1,3 @@
+"""Remiss pages: rounds."""
+
+urlpatterns = []

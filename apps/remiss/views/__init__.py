@@ -1,0 +1,1 @@
+"""The remiss pages, by area (see urls/)."""

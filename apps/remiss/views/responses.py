@@ -1,0 +1,1 @@
+"""Remiss views: responses."""
