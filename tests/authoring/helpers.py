@@ -159,9 +159,14 @@ def make_complete(edition: Edition, actor) -> Edition:
 
 
 def consultation_data(weeks: int = 6) -> dict:
+    """Dates set by hand, as the calendar accepts them: from today to a working day, with
+    the reason that dates outside the calendar's windows need."""
+    from apps.remiss.calendar import next_working_day
+
     return {
         "kind": "remiss",
-        "closes_on": (timezone.localdate() + timedelta(weeks=weeks)).isoformat(),
+        "closes_on": next_working_day(timezone.localdate() + timedelta(weeks=weeks)).isoformat(),
+        "dates_reason": "Egna datum i testet.",
     }
 
 
