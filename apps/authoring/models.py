@@ -518,6 +518,7 @@ class SnapshotBlock(models.Model):
     content_hash = models.CharField(max_length=64)
     # Sanitised once when the snapshot is taken: the public side never renders Markdown.
     html = models.TextField(blank=True)
+    references_html = models.TextField(blank=True)
 
     class Meta:
         ordering = ["snapshot", "section__position", "position"]

@@ -10,3 +10,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Tests never run collectstatic, so there is no STATIC_ROOT to serve: without one whitenoise
+# skips it, instead of warning "No directory at: …/staticfiles/" for every test client.
+# The browser tests get their static files from pytest-django's live server (the finders).
+STATIC_ROOT = None

@@ -1,0 +1,271 @@
+"""Frozen copies of an edition: the text that went out on remiss and the text that readers see.
+
+`snapshot_take` copies every section and every live block of an edition (uid, position,
+content, content hash, and the HTML rendered and sanitised by the one render function) into
+Snapshot, SnapshotSection and SnapshotBlock rows, in a fixed number of queries. The rows are
+never changed afterwards, and the database refuses it too (migration 0005). Whatever is
+anchored to a block (a remiss comment, a regional addition, reader feedback) points at a
+SnapshotBlock, so it can always show the exact text it was made on, and `block_status`
+tells by comparing content hashes whether that block has changed since in a given edition.
+
+There is one snapshot per edition and purpose, as the workflow allows: an edition goes on
+remiss at most once (after the remiss it only moves on, or back to revision, never again to
+"godkänd för remiss"), and is published at most once (a published edition is frozen, and a
+withdrawn one is never published again). The workflow takes them as effects of the steps
+that ask for one (`snapshot_take(edition=..., purpose=..., transition=record, actor=...)`)."""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.markdown import render_markdown
+
+from .models import (
+    Block,
+    Edition,
+    EditionTransition,
+    Section,
+    Snapshot,
+    SnapshotBlock,
+    SnapshotPurpose,
+    SnapshotSection,
+)
+
+
+class SnapshotMismatch(Exception):
+    """A second snapshot was asked for the same edition and purpose at another step: the
+    workflow never repeats a remiss or a publication of one edition, so this is a bug, and
+    returning the first copy would hand out a text that may no longer be the one meant."""
+
+
+class BlockStatus(models.TextChoices):
+    UNCHANGED = "unchanged", _("Oförändrat sedan dess")
+    CHANGED = "changed", _("Ändrat sedan dess")
+    REMOVED = "removed", _("Borttaget sedan dess")
+
+
+def _canonical(value) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _snapshot_hash(sections: list[SnapshotSection], blocks: list[SnapshotBlock]) -> str:
+    """Over what a reader can tell apart: the sections (key, title, level, order) and, in
+    each, the blocks' uids, positions and content hashes. Equal text, equal hash."""
+    by_section: dict[str, list] = {section.key: [] for section in sections}
+    for block in blocks:
+        by_section[block.section.key].append([str(block.uid), block.position, block.content_hash])
+    outline = [
+        [
+            section.key,
+            section.title,
+            section.heading_level,
+            section.position,
+            by_section[section.key],
+        ]
+        for section in sections
+    ]
+    return hashlib.sha256(_canonical(outline)).hexdigest()
+
+
+def snapshot_take(
+    *,
+    edition: Edition,
+    purpose: str,
+    transition: EditionTransition | None = None,
+    actor=None,
+) -> Snapshot:
+    """Freeze the edition's sections and live blocks as they are now, once per purpose.
+
+    A second call for the same edition and purpose returns the snapshot already taken (the
+    step that took it, or a caller without a step, may ask again safely); a call from a
+    different step raises SnapshotMismatch. Runs in the caller's transaction (the workflow
+    step's, with the edition locked) or in its own, and locks the edition row itself, so no
+    block save can fall between reading the sections and reading the blocks."""
+    if purpose not in SnapshotPurpose.values:
+        raise ValueError(f"unknown snapshot purpose: {purpose!r}")
+    with transaction.atomic():
+        Edition.objects.select_for_update().filter(pk=edition.pk).values_list("pk").get()
+        existing = snapshot_for(edition, purpose)
+        if existing is not None:
+            return _same_occasion(existing, transition)
+        try:
+            # A savepoint: if a concurrent call won the unique (edition, purpose), the
+            # caller's transaction stays usable and gets that snapshot instead.
+            with transaction.atomic():
+                return _write(edition, purpose, transition, actor)
+        except IntegrityError:
+            existing = snapshot_for(edition, purpose)
+            if existing is None:
+                raise
+            return _same_occasion(existing, transition)
+
+
+def _same_occasion(snapshot: Snapshot, transition: EditionTransition | None) -> Snapshot:
+    if transition is not None and snapshot.transition_id not in (None, transition.pk):
+        raise SnapshotMismatch(
+            f"{snapshot} was taken at transition {snapshot.transition_id}, not {transition.pk}"
+        )
+    return snapshot
+
+
+def _write(edition, purpose, transition, actor) -> Snapshot:
+    sections = list(Section.objects.filter(edition_id=edition.pk).order_by("position", "pk"))
+    blocks = list(
+        Block.objects.filter(edition_id=edition.pk).order_by("section__position", "position", "pk")
+    )
+    snapshot_sections = [
+        SnapshotSection(
+            key=section.key,
+            title=section.title,
+            heading_level=section.heading_level,
+            position=section.position,
+        )
+        for section in sections
+    ]
+    section_of = {
+        section.pk: copy for section, copy in zip(sections, snapshot_sections, strict=True)
+    }
+    snapshot_blocks = [
+        SnapshotBlock(
+            section=section_of[block.section_id],
+            uid=block.uid,
+            position=block.position,
+            content_hash=Block.hash_content(block.content()),
+            html=str(render_markdown(block.body)),
+            references_html=str(render_markdown(block.references)),
+            **block.content(),
+        )
+        for block in blocks
+    ]
+    snapshot = Snapshot.objects.create(
+        edition_id=edition.pk,
+        purpose=purpose,
+        transition=transition,
+        taken_at=transition.created_at if transition is not None else timezone.now(),
+        taken_by=actor,
+        content_hash=_snapshot_hash(snapshot_sections, snapshot_blocks),
+    )
+    for copy in snapshot_sections:
+        copy.snapshot = snapshot
+    SnapshotSection.objects.bulk_create(snapshot_sections)
+    if any(copy.pk is None for copy in snapshot_sections):
+        # A database that cannot return the new keys from a bulk insert: one query for all.
+        keys = dict(SnapshotSection.objects.filter(snapshot=snapshot).values_list("key", "pk"))
+        for copy in snapshot_sections:
+            copy.pk = keys[copy.key]
+    for copy in snapshot_blocks:
+        copy.snapshot = snapshot
+    SnapshotBlock.objects.bulk_create(snapshot_blocks)
+    return snapshot
+
+
+# ---------------------------------------------------------------- reads (fixed query counts)
+
+
+def snapshot_for(edition: Edition, purpose: str) -> Snapshot | None:
+    """The snapshot of this edition for this purpose, if one was taken. One query."""
+    return Snapshot.objects.filter(edition_id=edition.pk, purpose=purpose).first()
+
+
+def snapshot_blocks(snapshot: Snapshot) -> list[SnapshotBlock]:
+    """Every block of the snapshot in reading order, each with its section. One query."""
+    return list(
+        SnapshotBlock.objects.filter(snapshot=snapshot)
+        .select_related("section")
+        .order_by("section__position", "position", "pk")
+    )
+
+
+def snapshot_sections(snapshot: Snapshot) -> list[SnapshotSection]:
+    """The sections in order, each with `.blocks.all()` in order, for a page. Two queries."""
+    return list(
+        SnapshotSection.objects.filter(snapshot=snapshot)
+        .order_by("position", "pk")
+        .prefetch_related(
+            Prefetch("blocks", queryset=SnapshotBlock.objects.order_by("position", "pk"))
+        )
+    )
+
+
+def snapshot_document(snapshot: Snapshot) -> dict:
+    """The whole snapshot as plain data (for an export, the API, or a comparison). Reading
+    the same snapshot twice gives the same document, whatever happened to the live text."""
+    return {
+        "edition": snapshot.edition_id,
+        "purpose": snapshot.purpose,
+        "transition": snapshot.transition_id,
+        "taken_at": snapshot.taken_at.isoformat(),
+        "taken_by": snapshot.taken_by_id,
+        "content_hash": snapshot.content_hash,
+        "sections": [
+            {
+                "key": section.key,
+                "title": section.title,
+                "heading_level": section.heading_level,
+                "position": section.position,
+                "blocks": [
+                    {
+                        "uid": str(block.uid),
+                        "position": block.position,
+                        **{field: getattr(block, field) for field in Block.CONTENT_FIELDS},
+                        "content_hash": block.content_hash,
+                        "html": block.html,
+                        "references_html": block.references_html,
+                    }
+                    for block in section.blocks.all()
+                ],
+            }
+            for section in snapshot_sections(snapshot)
+        ],
+    }
+
+
+def snapshot_serialise(snapshot: Snapshot) -> bytes:
+    """`snapshot_document` as canonical JSON (sorted keys, UTF-8, no spaces)."""
+    return _canonical(snapshot_document(snapshot))
+
+
+# ---------------------------------------------------------------- has it changed since?
+
+
+def block_statuses(
+    snapshot_blocks: Iterable[SnapshotBlock], edition: Edition
+) -> dict[uuid.UUID, BlockStatus]:
+    """For each snapshot block, by uid: is the block in `edition` (the same edition later
+    on, or a later edition of the support) unchanged, changed or removed since the snapshot?
+    A block the edition no longer has at all counts as removed. One query for any number."""
+    wanted = {block.uid: block.content_hash for block in snapshot_blocks}
+    if not wanted:
+        return {}
+    current = {
+        row["uid"]: row
+        for row in Block.all_objects.filter(edition_id=edition.pk, uid__in=wanted).values(
+            "uid", "removed_at", *Block.CONTENT_FIELDS
+        )
+    }
+    statuses = {}
+    for uid, frozen_hash in wanted.items():
+        row = current.get(uid)
+        if row is None or row["removed_at"] is not None:
+            statuses[uid] = BlockStatus.REMOVED
+        elif Block.hash_content({f: row[f] for f in Block.CONTENT_FIELDS}) != frozen_hash:
+            statuses[uid] = BlockStatus.CHANGED
+        else:
+            statuses[uid] = BlockStatus.UNCHANGED
+    return statuses
+
+
+def block_status(snapshot_block: SnapshotBlock, edition: Edition) -> BlockStatus:
+    """`block_statuses` for one block. One query."""
+    return block_statuses([snapshot_block], edition)[snapshot_block.uid]
+
+
+def block_changed_since(snapshot_block: SnapshotBlock, edition: Edition) -> bool:
+    """Has the text this snapshot block holds changed (or been removed) in `edition`?"""
+    return block_status(snapshot_block, edition) != BlockStatus.UNCHANGED
