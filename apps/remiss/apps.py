@@ -28,3 +28,9 @@ class RemissConfig(AppConfig):
         from .scheduled import close_due_consultations
 
         register_job("Stäng remisser efter sista svarsdag", close_due_consultations)
+
+        from apps.authoring.permissions import register_reader_rule
+
+        from .permissions import edition_reader_rule
+
+        register_reader_rule(edition_reader_rule)

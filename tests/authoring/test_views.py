@@ -350,7 +350,8 @@ def read_urls(page):
 
 
 @pytest.mark.parametrize("who", ["reader", "other_author", "author"])
-def test_everyone_signed_in_reads_every_page(request, client_for, page, who):
+def test_everyone_signed_in_reads_every_page_of_a_published_edition(request, client_for, page, who):
+    helpers.publish(page["edition"])  # a draft has readers of its own: test_read_permissions.py
     client = client_for(request.getfixturevalue(who))
     for url in read_urls(page):
         response = client.get(url)
@@ -359,8 +360,8 @@ def test_everyone_signed_in_reads_every_page(request, client_for, page, who):
     assert "Metformin 500 mg" in detail
 
 
-def test_readers_see_no_edit_buttons(client_for, reader, page):
-    content = client_for(reader).get(read_urls(page)[3]).content.decode()
+def test_readers_see_no_edit_buttons(client_for, administrator, page):
+    content = client_for(administrator).get(read_urls(page)[3]).content.decode()
     section_url = reverse(
         "authoring:section_edit", kwargs=edition_kwargs(page["edition"], key=page["section"].key)
     )

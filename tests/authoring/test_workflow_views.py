@@ -102,7 +102,7 @@ APPROVE, RETURN, ABANDON = "Godkänn för remiss", "Skicka tillbaka för ändrin
         ("author", {ABANDON}),
         ("chair", {APPROVE, RETURN}),
         ("national_editor", {ABANDON}),
-        ("reader", set()),
+        ("administrator", set()),
     ],
 )
 def test_edition_page_shows_allowed_actions_as_links_and_refused_ones_greyed_with_reasons(
@@ -152,13 +152,13 @@ def test_an_unknown_step_is_404(national_editor, edition, client_for):
     assert client_for(national_editor).post(step_url(edition, "teleportera")).status_code == 404
 
 
-def test_step_page_shows_why_it_is_refused(reader, edition, client_for):
-    html = client_for(reader).get(step_url(edition, "submit_for_review")).content.decode()
+def test_step_page_shows_why_it_is_refused(administrator, edition, client_for):
+    html = client_for(administrator).get(step_url(edition, "submit_for_review")).content.decode()
     assert "Steget kan inte tas just nu" in html
     assert "Steget görs av skribent i programområdet." in html
 
 
-@pytest.mark.parametrize("who", ["reader", "other_author", "national_editor"])
+@pytest.mark.parametrize("who", ["administrator", "chair", "national_editor"])
 def test_a_step_posted_by_someone_who_may_not_take_it_is_403_and_changes_nothing(
     request, author, edition, client_for, who
 ):

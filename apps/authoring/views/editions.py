@@ -12,13 +12,13 @@ from .. import selectors, workflow
 from ..completeness import check_edition
 from ..permissions import may_edit_content
 from ..workflow_forms import PublishForm, TransitionForm
-from .common import _edition, _support, edition_url
+from .common import _readable_edition, _support, edition_url
 
 
 @login_required
 def edition_detail(request, code, major, minor):
     support = _support(code)
-    edition = _edition(support, major, minor)
+    edition = _readable_edition(request, support, major, minor)
     edition = selectors.edition_with_content(edition.pk)
     problems = check_edition(edition) if edition.is_editable else []
     return render(
@@ -40,7 +40,7 @@ def edition_detail(request, code, major, minor):
 def edition_step(request, code, major, minor, name):
     """One workflow step: GET shows its form and any reasons it is refused, POST takes it."""
     support = _support(code)
-    edition = _edition(support, major, minor)
+    edition = _readable_edition(request, support, major, minor)
     transition = workflow.TRANSITIONS_BY_NAME.get(name)
     if transition is None:
         raise Http404

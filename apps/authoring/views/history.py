@@ -11,13 +11,20 @@ from .. import services
 from ..history import block_versions, compare_editions, edition_history, version_pair
 from ..models import Section
 from ..permissions import may_edit_content
-from .common import _block, _editable_edition, _edition, _support, edition_url
+from .common import (
+    _block,
+    _editable_edition,
+    _readable_edition,
+    _readable_or_none,
+    _support,
+    edition_url,
+)
 
 
 @login_required
 def block_history(request, code, major, minor, uid):
     support = _support(code)
-    edition = _edition(support, major, minor)
+    edition = _readable_edition(request, support, major, minor)
     block = _block(edition, uid)
     versions = block_versions(block)
     pair = version_pair(versions, request.GET.get("fran"), request.GET.get("till"))
@@ -61,7 +68,7 @@ def block_restore(request, code, major, minor, uid):
 @login_required
 def history(request, code, major, minor, key=None):
     support = _support(code)
-    edition = _edition(support, major, minor)
+    edition = _readable_edition(request, support, major, minor)
     section = get_object_or_404(Section, edition=edition, key=key) if key else None
     page = Paginator(edition_history(edition, section), 50).get_page(request.GET.get("sida"))
     # Rows of deleted blocks stay in the history but have no block page to link to.
@@ -82,10 +89,10 @@ def history(request, code, major, minor, key=None):
 @login_required
 def edition_compare(request, code, major, minor):
     support = _support(code)
-    edition = _edition(support, major, minor)
+    edition = _readable_edition(request, support, major, minor)
     other = support.current_published_edition
     if other is None or other.pk == edition.pk:
-        other = edition.based_on
+        other = _readable_or_none(request, edition.based_on)
     rows = compare_editions(other, edition) if other else []
     return render(
         request,

@@ -18,6 +18,7 @@ from ..forms import (
 from ..permissions import (
     creatable_programme_areas,
     may_edit_support,
+    readable_editions,
 )
 from .common import _support, edition_url
 
@@ -38,6 +39,7 @@ def support_list(request):
     page = Paginator(selectors.supports_overview(request.user, **filters), 50).get_page(
         request.GET.get("sida")
     )
+    rows = selectors.overview_rows(page.object_list)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -46,9 +48,11 @@ def support_list(request):
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "query": query.urlencode(),
             "may_create": creatable_programme_areas(request.user).exists(),
         },
+        status=form_status(form),
     )
 
 
@@ -77,7 +81,8 @@ def support_create(request):
 @login_required
 def support_detail(request, code):
     support = _support(code)
-    editions = support.editions.select_related("created_by", "updated_by")
+    editions = readable_editions(request.user).filter(support=support)
+    editions = editions.select_related("created_by", "updated_by").order_by("-major", "-minor")
     return render(
         request,
         "authoring/support_detail.html",
