@@ -22,10 +22,11 @@ def manual_closing_day(weeks: int = 6) -> date:
     return calendar.next_working_day(timezone.localdate() + timedelta(weeks=weeks))
 
 
-def ready_edition(author=None):
-    """A fresh edition approved for remiss (the state set directly, for speed)."""
-    author = author or person("author", name="Astrid Författare")
-    edition = helpers.working_edition(helpers.make_support(author))
+def ready_edition(author=None, area=None):
+    """A fresh edition approved for remiss (the state set directly, for speed), of a support
+    in `area` (default the heart NPO; the author must write there)."""
+    author = author or person("author", area=area, name="Astrid Författare")
+    edition = helpers.working_edition(helpers.make_support(author, area=area))
     return move_to(edition, S.READY_FOR_CONSULTATION)
 
 
