@@ -34,3 +34,12 @@ class RemissConfig(AppConfig):
         from .permissions import edition_reader_rule
 
         register_reader_rule(edition_reader_rule)
+
+        from apps.accounts.inbox import register_task_provider
+
+        from . import answers
+        from .inbox import answer_tasks
+
+        register_actions(answers.AUDIT_ACTIONS)
+        register_kinds(answers.NOTIFICATION_KINDS)
+        register_task_provider(answer_tasks)

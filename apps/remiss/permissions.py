@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from apps.accounts.permissions import scopes_of
+from apps.accounts.permissions import has_role, scopes_of
 
 from .models import Recipient
 
@@ -28,3 +28,60 @@ def edition_reader_rule(user) -> Q | None:
         )
     )
 
+
+# ---------------------------------------------------------------- answers (R2)
+
+
+def round_has_opened(consultation) -> bool:
+    """Recipients see nothing of a round before its opening day, as the read rule above."""
+    return consultation.opens_on is None or consultation.opens_on <= timezone.localdate()
+
+
+def may_write_answer(user, recipient) -> bool:
+    """A recipient's draft answer is its own coordinators' and reviewers' only: for everyone
+    else, national editors and other recipients included, it does not exist (404)."""
+    return any(has_role(user, role, recipient.organisation) for role in RECIPIENT_READER_ROLES)
+
+
+def may_coordinate_answer(user, recipient) -> bool:
+    """Submit, decline, and change every comment of the draft."""
+    return has_role(user, "remiss_coordinator", recipient.organisation)
+
+
+def may_change_comment(user, comment, recipient) -> bool:
+    """Reviewers change their own comments in the draft; the coordinator changes all."""
+    if may_coordinate_answer(user, recipient):
+        return True
+    return comment.author_id == user.pk and has_role(
+        user, "remiss_reviewer", recipient.organisation
+    )
+
+
+def may_read_submitted_answers(user, consultation) -> bool:
+    """A round's submitted answers, with their comments: the owning NPO's authors and chair,
+    the national editors, the administrators, and the coordinators and reviewers of every
+    recipient of the round. No one else, however signed in."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if has_role(user, "national_editor") or has_role(user, "administrator"):
+        return True
+    area = consultation.edition.support.programme_area
+    if has_role(user, "author", area) or has_role(user, "npo_chair", area):
+        return True
+    scopes = sorted({o.pk for role in RECIPIENT_READER_ROLES for o in scopes_of(user, role)})
+    return bool(scopes) and (
+        Recipient.objects.filter(consultation=consultation, organisation__in=scopes).exists()
+    )
+
+
+def may_read_answer(user, recipient, answer) -> bool:
+    """The draft for its writers; once submitted, for every reader of submitted answers."""
+    if not round_has_opened(recipient.consultation):
+        return False
+    if may_write_answer(user, recipient):
+        return True
+    return (
+        answer is not None
+        and answer.is_submitted
+        and may_read_submitted_answers(user, recipient.consultation)
+    )
