@@ -271,8 +271,11 @@ def _seed_demo_workflow(stdout) -> None:
     author, chair, editor, second = (people[e] for e in (AUTHOR, CHAIR, EDITOR, SECOND_EDITOR))
     npo = Organisation.objects.get(code="npo-hjart-och-karlsjukdomar")
     moved = 0
-    closes_on = (timezone.localdate() + timedelta(weeks=8)).isoformat()
-    remiss = {"kind": "remiss", "closes_on": closes_on}
+    from apps.remiss.calendar import next_working_day
+
+    closes_on = next_working_day(timezone.localdate() + timedelta(weeks=8)).isoformat()
+    # Dates set by hand (the demo opens its rounds today, not in a window), with the reason.
+    remiss = {"kind": "remiss", "closes_on": closes_on, "dates_reason": "Demonstrationsdata."}
     heart = Support.objects.filter(title="Hjärtsvikt – behandling", programme_area=npo).first()
     if heart is not None and heart.current_published_edition_id is None:
         edition = heart.working_edition

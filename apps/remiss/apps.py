@@ -25,9 +25,33 @@ class RemissConfig(AppConfig):
 
         from apps.core.periodic import register_job
 
-        from .scheduled import close_due_consultations
+        from .scheduled import (
+            announce_opening_consultations,
+            close_due_consultations,
+            send_reminders,
+        )
 
+        register_job(
+            "Meddela mottagarna av remisser som öppnar i dag", announce_opening_consultations
+        )
+        register_job("Påminn remissinstanser inför sista svarsdag", send_reminders)
         register_job("Stäng remisser efter sista svarsdag", close_due_consultations)
+
+        from django.utils.translation import gettext_lazy
+
+        from apps.accounts.navigation import NavItem, register_nav_item
+
+        from .permissions import may_read_register
+
+        register_nav_item(
+            NavItem("remiss", gettext_lazy("Remisser"), "remiss:register", may_read_register, 20)
+        )
+
+        from apps.authoring.panels import register_edition_panel
+
+        from .selectors import edition_round_panel
+
+        register_edition_panel("remiss/includes/edition_round_summary.html", edition_round_panel)
 
         from apps.authoring.permissions import register_reader_rule
 
@@ -43,9 +67,3 @@ class RemissConfig(AppConfig):
         register_actions(answers.AUDIT_ACTIONS)
         register_kinds(answers.NOTIFICATION_KINDS)
         register_task_provider(answer_tasks)
-
-        from . import responses
-
-        register_actions(responses.AUDIT_ACTIONS)
-        for name in responses.guarded_transitions():
-            workflow.register_guard(name, responses.responses_guard)

@@ -110,3 +110,38 @@ def may_respond(user, consultation) -> bool:
     return edition.state == EditionState.REVISION and has_role(
         user, "author", edition.support.programme_area
     )
+
+
+# ---------------------------------------------------------------- rounds (R1)
+
+
+def may_manage_rounds(user) -> bool:
+    """Open a round, extend a recipient's time, see the queue: the national editors."""
+    return bool(user is not None and has_role(user, "national_editor"))
+
+
+def may_read_round(user, consultation) -> bool:
+    """The round page (dates, recipients and their status, what went out): whoever may read
+    the edition, which for a recipient begins on the opening day."""
+    from apps.authoring.permissions import may_read_edition
+
+    return may_read_edition(user, consultation.edition)
+
+
+def may_see_queue(user) -> bool:
+    return has_role(user, "national_editor") or has_role(user, "administrator")
+
+
+def may_read_register(user) -> bool:
+    """The register of rounds: national editors and administrators see every round, the
+    authors and chairs of an NPO the rounds of their own supports."""
+    return may_see_queue(user) or bool(scopes_of(user, "author") or scopes_of(user, "npo_chair"))
+
+
+def register_rounds_q(user) -> Q:
+    """The rounds of the register this user sees, as a filter on Consultation."""
+    if may_see_queue(user):
+        return Q(pk__isnull=False)
+    areas = sorted({o.pk for role in ("author", "npo_chair") for o in scopes_of(user, role)})
+    return Q(edition__support__programme_area__in=areas) if areas else Q(pk__in=[])
+

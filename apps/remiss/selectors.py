@@ -18,6 +18,10 @@ from .permissions import register_rounds_q
 from .services import day_in_swedish, next_window
 
 WAITING = (RecipientStatus.INVITED, RecipientStatus.DRAFTING)
+# An edition in one of these has not been sent on remiss (yet).
+NEVER_SENT = frozenset(
+    {EditionState.DRAFT, EditionState.INTERNAL_REVIEW, EditionState.READY_FOR_CONSULTATION}
+)
 
 
 def recipient_status(recipient: Recipient, today: date | None = None) -> str:
@@ -185,6 +189,24 @@ def queue(today: date | None = None) -> dict:
     return {"waiting": list(waiting), "window": next_window(today=today), "upcoming": upcoming}
 
 
-def current_round(edition) -> Consultation | None:
-    """The edition's latest round, for its page."""
-    return Consultation.objects.filter(edition=edition).order_by("-opened_at", "-pk").first()
+def edition_round_panel(request, edition) -> dict | None:
+    """The edition page's panel: the latest round's dates and days left, with a link to its
+    page (whoever reads the edition reads the round). One query; none for an edition that
+    has not been sent out."""
+    if edition.state in NEVER_SENT:
+        return None
+    consultation = (
+        Consultation.objects.filter(edition=edition)
+        .annotate(recipient_count=Count("recipient_rows"))
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if consultation is None:
+        return None
+    today = timezone.localdate()
+    return {
+        "consultation": consultation,
+        "timing": round_timing(consultation, today),
+        "recipients": consultation.recipient_count,
+        "today": today,
+    }

@@ -220,3 +220,24 @@ def test_the_impact_statement_downloads_as_an_attachment_that_may_not_be_sniffed
 def test_a_round_without_an_impact_statement_has_no_download(editor, client_for):
     bare = open_round(editor, closes_on=manual_closing_day())
     assert client_for(editor).get(download_url(bare)).status_code == 404
+
+
+def test_the_edition_page_shows_the_closing_date_days_left_and_links_to_the_round(
+    editor, client_for
+):
+    consultation = open_round(editor)
+    response = client_for(editor).get(consultation.edition.get_absolute_url())
+    assert response.status_code == 200
+    text = text_of(response)
+    left = (consultation.closes_on - timezone.localdate()).days
+    assert f"{left} dagar kvar" in text
+    assert f"Sista svarsdag {date_format(consultation.closes_on, 'j F Y')}" in text
+    assert round_url(consultation) in response.content.decode()
+
+
+def test_an_edition_not_sent_out_has_no_round_panel(editor, client_for):
+    from tests.remiss.helpers import ready_edition
+
+    edition = ready_edition()
+    html = client_for(editor).get(edition.get_absolute_url()).content.decode()
+    assert "round-summary" not in html

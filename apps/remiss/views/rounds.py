@@ -54,7 +54,11 @@ def round_detail(request, pk):
             "timing": selectors.round_timing(consultation, today),
             "overview": selectors.recipient_overview(consultation, today),
             "may_manage": may_manage_rounds(request.user) and consultation.closed_at is None,
-            "may_read_answers": may_read_submitted_answers(request.user, consultation),
+            "table_url": (
+                _table_url(consultation)
+                if may_read_submitted_answers(request.user, consultation)
+                else ""
+            ),
             "today": today,
         },
     )
