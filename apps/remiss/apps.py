@@ -67,3 +67,9 @@ class RemissConfig(AppConfig):
         register_actions(answers.AUDIT_ACTIONS)
         register_kinds(answers.NOTIFICATION_KINDS)
         register_task_provider(answer_tasks)
+
+        from . import responses
+
+        register_actions(responses.AUDIT_ACTIONS)
+        for name in responses.guarded_transitions():
+            workflow.register_guard(name, responses.responses_guard)

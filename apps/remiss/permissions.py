@@ -87,31 +87,6 @@ def may_read_answer(user, recipient, answer) -> bool:
     )
 
 
-# ---------------------------------------------------------------- responses (R3)
-
-
-def may_read_responses(user, consultation) -> bool:
-    """The comments on the text that went out, the responses and the response table: read
-    by whoever reads the round's submitted answers, a recipient from the opening day."""
-    if not may_read_submitted_answers(user, consultation):
-        return False
-    if round_has_opened(consultation):
-        return True
-    from apps.authoring.permissions import may_read_edition
-
-    return may_read_edition(user, consultation.edition)
-
-
-def may_respond(user, consultation) -> bool:
-    """Responses are written by the owning NPO's authors while the edition is in revision."""
-    from apps.authoring.workflow_states import EditionState
-
-    edition = consultation.edition
-    return edition.state == EditionState.REVISION and has_role(
-        user, "author", edition.support.programme_area
-    )
-
-
 # ---------------------------------------------------------------- rounds (R1)
 
 
@@ -145,3 +120,27 @@ def register_rounds_q(user) -> Q:
     areas = sorted({o.pk for role in ("author", "npo_chair") for o in scopes_of(user, role)})
     return Q(edition__support__programme_area__in=areas) if areas else Q(pk__in=[])
 
+
+# ---------------------------------------------------------------- responses (R3)
+
+
+def may_read_responses(user, consultation) -> bool:
+    """The comments on the text that went out, the responses and the response table: read
+    by whoever reads the round's submitted answers, a recipient from the opening day."""
+    if not may_read_submitted_answers(user, consultation):
+        return False
+    if round_has_opened(consultation):
+        return True
+    from apps.authoring.permissions import may_read_edition
+
+    return may_read_edition(user, consultation.edition)
+
+
+def may_respond(user, consultation) -> bool:
+    """Responses are written by the owning NPO's authors while the edition is in revision."""
+    from apps.authoring.workflow_states import EditionState
+
+    edition = consultation.edition
+    return edition.state == EditionState.REVISION and has_role(
+        user, "author", edition.support.programme_area
+    )
