@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import Organisation, OrganisationUserObjectPermission, User
-from .roles import NATIONAL_CODENAMES, ROLES_BY_CODENAME, SCOPED_CODENAMES, Role
+from .roles import NATIONAL_CODENAMES, ROLES, ROLES_BY_CODENAME, SCOPED_CODENAMES, Role
 
 
 @dataclass(frozen=True)
@@ -102,3 +102,40 @@ def holds_role(user: User, role: Role, scope: Organisation | None) -> bool:
     return OrganisationUserObjectPermission.objects.filter(
         user=user, content_object=scope, permission__codename=role.codename
     ).exists()
+
+
+def users_with_role(*, role: Role | str, scopes=None) -> QuerySet[User]:
+    """The active users who are assigned `role`: a national role as a global permission, a
+    scoped role as an object permission on one of `scopes` (organisations, their ids or a
+    queryset; None: in any organisation). A superuser's implicit powers do not count: this
+    is who is told and asked, not who could act. One query when evaluated."""
+    role = ROLES[role] if isinstance(role, str) else role
+    if role.is_national:
+        holders = User.user_permissions.through.objects.filter(
+            permission__content_type__app_label=role.app_label,
+            permission__codename=role.codename,
+        )
+    else:
+        holders = OrganisationUserObjectPermission.objects.filter(
+            permission__codename=role.codename
+        )
+        if scopes is not None:
+            holders = holders.filter(content_object__in=scopes)
+    return User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
+
+
+def role_holders_by_scope(*, role: Role | str, scopes) -> dict[Organisation, list[User]]:
+    """The active holders of a scoped role in each of `scopes` that has any, for messages
+    that name the organisation ("Region Skåne har fått …"). One query."""
+    role = ROLES[role] if isinstance(role, str) else role
+    rows = (
+        OrganisationUserObjectPermission.objects.filter(
+            permission__codename=role.codename, content_object__in=scopes, user__is_active=True
+        )
+        .select_related("user", "content_object")
+        .order_by("content_object__name", "user__full_name")
+    )
+    holders: dict[Organisation, list[User]] = {}
+    for row in rows:
+        holders.setdefault(row.content_object, []).append(row.user)
+    return holders

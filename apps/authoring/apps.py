@@ -60,3 +60,23 @@ class AuthoringConfig(AppConfig):
         register_task_provider(workflow_tasks)
         register_kinds(NOTIFICATION_KINDS)
         register_job("Publicera planerade versioner", publish_due_editions)
+
+        self.register_workflow()
+
+    def register_workflow(self):
+        """The workflow's own effects and forms, through the same registries as every other
+        app's; registered here first (authoring comes before remiss in INSTALLED_APPS), so
+        they run before any other app's effects of the same step."""
+        from . import workflow, workflow_effects
+        from .workflow_forms import PublishForm
+        from .workflow_states import EditionState
+
+        workflow.register_effect("editorial_approve", workflow_effects.record_approval)
+        for transition in workflow.TRANSITIONS:
+            if EditionState.APPROVED in transition.sources:
+                workflow.register_effect(
+                    transition.name, workflow_effects.cancel_planned_publication
+                )
+        workflow.register_effect("publish", workflow_effects.publish)
+        workflow.register_effect("withdraw", workflow_effects.withdraw)
+        workflow.register_form("publish", PublishForm)

@@ -1,37 +1,42 @@
 """The workflow of an edition, as data: the states (workflow_states.py), one table of
-transitions, and one function, `edition_transition()`, that every caller goes through.
+transitions, whose turn it is in each state, and one function, `edition_transition()`, that
+every caller goes through.
 
 The edition page draws its diagram from the same table, so what people see cannot drift from
-what the code enforces. Other apps take part through the registries at the bottom: the remiss
-app adds guards ("every comment has a response") and the side effects of opening and closing
-a consultation; each registers from its AppConfig.ready()."""
+what the code enforces. Everything a step does besides moving the state is a registered
+effect, and everything that may refuse it besides the table is a registered guard: this app
+registers its own (approval date, publication, withdrawal) in AuthoringConfig.ready() exactly
+as the remiss app registers opening and closing a consultation."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from apps.accounts.permissions import has_role
+from apps.accounts.selectors import users_with_role
 from apps.core import audit
 from apps.core.notifications import notify
 
 from .completeness import check_edition
-from .models import Edition, EditionKind, EditionTransition, Support
+from .models import Block, Edition, EditionKind, EditionTransition, Support
+from .workflow_states import EDITABLE_STATES
 from .workflow_states import EditionState as S
 
 AUTHOR, NPO_CHAIR, NATIONAL_EDITOR = "author", "npo_chair", "national_editor"
 
 RECIPIENTS = "recipients"
 ROLE_LABELS = {
-    RECIPIENTS: "remissinstanserna",
-    AUTHOR: "skribent i programområdet",
-    NPO_CHAIR: "ordförande i programområdet",
-    NATIONAL_EDITOR: "nationell redaktör",
+    RECIPIENTS: _l("remissinstanserna"),
+    AUTHOR: _l("skribent i programområdet"),
+    NPO_CHAIR: _l("ordförande i programområdet"),
+    NATIONAL_EDITOR: _l("nationell redaktör"),
 }
 
 # Leaving the authors' hands: the content must pass the completeness check first.
@@ -50,8 +55,14 @@ class Transition:
     four_eyes_after: str | None = None
     checks_completeness: bool = False
     minor_only_from: frozenset = field(default_factory=frozenset)
-    # Whom to tell afterwards: "authors", "npo_chairs", "national_editors".
+    # Who else hears of the step besides whoever acts next (who always does): the
+    # support's authors (AUTHOR) and the NPO's chairs (NPO_CHAIR).
     notify: tuple[str, ...] = ()
+    # What happened, as the notification's title says it: "%(actor)s har skickat
+    # %(edition)s till intern granskning". When the system takes the step (a periodic job),
+    # `system_announcement` says it without a person.
+    announcement: str = ""
+    system_announcement: str = ""
     help: str = ""
 
     def needs_reason(self, edition) -> bool:
@@ -62,131 +73,151 @@ class Transition:
     def targets(self) -> tuple[str, ...]:
         return (S.DRAFT, S.REVISION) if self.target == BACK_TO_AUTHORS else (self.target,)
 
+    @property
+    def is_return(self) -> bool:
+        """Sent back to the authors with a reason they must act on."""
+        return self.reason_required and set(self.targets()) <= EDITABLE_STATES
+
+
+_SENT_BACK = _l("%(actor)s har skickat tillbaka %(edition)s för ändringar")
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit_for_review",
-        "Skicka till intern granskning",
+        _l("Skicka till intern granskning"),
         frozenset({S.DRAFT}),
         S.INTERNAL_REVIEW,
         (AUTHOR,),
         checks_completeness=True,
-        notify=("npo_chairs",),
-        help="Ordföranden i programområdet granskar texten innan den går på remiss.",
+        announcement=_l("%(actor)s har skickat %(edition)s till intern granskning"),
+        help=_l("Ordföranden i programområdet granskar texten innan den går på remiss."),
     ),
     Transition(
         "approve_for_consultation",
-        "Godkänn för remiss",
+        _l("Godkänn för remiss"),
         frozenset({S.INTERNAL_REVIEW}),
         S.READY_FOR_CONSULTATION,
         (NPO_CHAIR,),
         four_eyes_after="submit_for_review",
-        notify=("national_editors", "authors"),
+        notify=(AUTHOR,),
+        announcement=_l("%(actor)s har godkänt %(edition)s för remiss"),
     ),
     Transition(
         "return_from_internal_review",
-        "Skicka tillbaka för ändringar",
+        _l("Skicka tillbaka för ändringar"),
         frozenset({S.INTERNAL_REVIEW}),
         S.DRAFT,
         (NPO_CHAIR,),
         reason_required=True,
-        notify=("authors",),
+        announcement=_SENT_BACK,
     ),
     Transition(
         "return_before_consultation",
-        "Skicka tillbaka för ändringar",
+        _l("Skicka tillbaka för ändringar"),
         frozenset({S.READY_FOR_CONSULTATION}),
         S.DRAFT,
         (NATIONAL_EDITOR,),
         reason_required=True,
-        notify=("authors", "npo_chairs"),
+        notify=(NPO_CHAIR,),
+        announcement=_SENT_BACK,
     ),
     Transition(
         "open_consultation",
-        "Skicka på remiss",
+        _l("Skicka på remiss"),
         frozenset({S.READY_FOR_CONSULTATION}),
         S.IN_CONSULTATION,
         (NATIONAL_EDITOR,),
-        notify=("authors", "npo_chairs"),
-        help="Välj remiss eller synpunktsinhämtning, mottagare och sista svarsdag.",
+        notify=(AUTHOR, NPO_CHAIR),
+        announcement=_l("%(actor)s har skickat %(edition)s på remiss"),
+        help=_l("Välj remiss eller synpunktsinhämtning, mottagare och sista svarsdag."),
     ),
     Transition(
         "close_consultation",
-        "Stäng remissen",
+        _l("Stäng remissen"),
         frozenset({S.IN_CONSULTATION}),
         S.REVISION,
         (NATIONAL_EDITOR,),
-        notify=("authors",),
-        help="Stängs också automatiskt efter sista svarsdag.",
+        notify=(NPO_CHAIR,),
+        announcement=_l("%(actor)s har stängt remissen av %(edition)s"),
+        system_announcement=_l("Remissen av %(edition)s har stängts efter sista svarsdag"),
+        help=_l("Stängs också automatiskt efter sista svarsdag."),
     ),
     Transition(
         "submit_for_approval",
-        "Skicka för NPO-godkännande",
+        _l("Skicka för NPO-godkännande"),
         frozenset({S.REVISION, S.DRAFT}),
         S.AWAITING_NPO_APPROVAL,
         (AUTHOR,),
         checks_completeness=True,
         minor_only_from=frozenset({S.DRAFT}),
-        notify=("npo_chairs",),
-        help="Från utkast bara för en delversion, med motivering till varför remiss inte behövs.",
+        announcement=_l("%(actor)s har skickat %(edition)s för NPO-godkännande"),
+        help=_l(
+            "Från utkast bara för en delversion, med motivering till varför remiss inte behövs."
+        ),
     ),
     Transition(
         "npo_approve",
-        "Godkänn medicinskt (NPO)",
+        _l("Godkänn medicinskt (NPO)"),
         frozenset({S.AWAITING_NPO_APPROVAL}),
         S.EDITORIAL_REVIEW,
         (NPO_CHAIR,),
         four_eyes_after="submit_for_approval",
-        notify=("national_editors", "authors"),
+        notify=(AUTHOR,),
+        announcement=_l("%(actor)s har godkänt %(edition)s medicinskt"),
     ),
     Transition(
         "return_from_npo_approval",
-        "Skicka tillbaka för ändringar",
+        _l("Skicka tillbaka för ändringar"),
         frozenset({S.AWAITING_NPO_APPROVAL}),
         BACK_TO_AUTHORS,
         (NPO_CHAIR,),
         reason_required=True,
-        notify=("authors",),
+        announcement=_SENT_BACK,
     ),
     Transition(
         "editorial_approve",
-        "Godkänn redaktionellt",
+        _l("Godkänn redaktionellt"),
         frozenset({S.EDITORIAL_REVIEW}),
         S.APPROVED,
         (NATIONAL_EDITOR,),
         four_eyes_after="npo_approve",
-        notify=("authors", "npo_chairs", "national_editors"),
+        notify=(AUTHOR, NPO_CHAIR),
+        announcement=_l("%(actor)s har godkänt %(edition)s redaktionellt"),
     ),
     Transition(
         "return_from_editorial_review",
-        "Skicka tillbaka för ändringar",
+        _l("Skicka tillbaka för ändringar"),
         frozenset({S.EDITORIAL_REVIEW, S.APPROVED}),
         BACK_TO_AUTHORS,
         (NATIONAL_EDITOR,),
         reason_required=True,
-        notify=("authors", "npo_chairs"),
+        notify=(NPO_CHAIR,),
+        announcement=_SENT_BACK,
     ),
     Transition(
         "publish",
-        "Publicera",
+        _l("Publicera"),
         frozenset({S.APPROVED}),
         S.PUBLISHED,
         (NATIONAL_EDITOR,),
-        notify=("authors", "npo_chairs"),
-        help="Nu eller vid en vald tidpunkt. Den tidigare publicerade versionen ersätts.",
+        notify=(AUTHOR, NPO_CHAIR),
+        announcement=_l("%(actor)s har publicerat %(edition)s"),
+        system_announcement=_l("%(edition)s har publicerats enligt planen"),
+        help=_l("Nu eller vid en vald tidpunkt. Den tidigare publicerade versionen ersätts."),
     ),
     Transition(
         "withdraw",
-        "Avpublicera",
+        _l("Avpublicera"),
         frozenset({S.PUBLISHED}),
         S.WITHDRAWN,
         (NATIONAL_EDITOR,),
         reason_required=True,
-        notify=("authors", "npo_chairs"),
+        notify=(AUTHOR, NPO_CHAIR),
+        announcement=_l("%(actor)s har avpublicerat %(edition)s"),
     ),
     Transition(
         "abandon",
-        "Avbryt versionen",
+        _l("Avbryt versionen"),
         frozenset(
             {
                 S.DRAFT,
@@ -202,29 +233,111 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.ABANDONED,
         (AUTHOR, NATIONAL_EDITOR),
         reason_required=True,
-        notify=("authors", "npo_chairs"),
+        notify=(AUTHOR, NPO_CHAIR),
+        announcement=_l("%(actor)s har avbrutit arbetet med %(edition)s"),
     ),
 )
 TRANSITIONS_BY_NAME = {t.name: t for t in TRANSITIONS}
 
-# Who acts next in each state (the table of the issue), for Mina uppgifter and the diagram.
-NEXT_ACTOR = {
-    S.DRAFT: AUTHOR,
-    S.INTERNAL_REVIEW: NPO_CHAIR,
-    S.READY_FOR_CONSULTATION: NATIONAL_EDITOR,
-    S.IN_CONSULTATION: RECIPIENTS,
-    S.REVISION: AUTHOR,
-    S.AWAITING_NPO_APPROVAL: NPO_CHAIR,
-    S.EDITORIAL_REVIEW: NATIONAL_EDITOR,
-    S.APPROVED: NATIONAL_EDITOR,
+# The steps the periodic jobs take for the system (actor None).
+SYSTEM_TRANSITIONS = frozenset({"close_consultation", "publish"})
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Whose turn it is while an edition is in a state, and what they are asked to do."""
+
+    actor: str
+    task: str  # the line in Mina uppgifter
+    expectation: str  # to the one whose turn it is, in a notification
+    meanwhile: str  # to everyone else told of the step
+
+
+TURNS: dict[str, Turn] = {
+    S.DRAFT: Turn(
+        AUTHOR,
+        _l("Skriv klart och skicka vidare"),
+        _l("Skriv klart texten och skicka den till intern granskning."),
+        _l("Nu arbetar skribenterna med texten."),
+    ),
+    S.INTERNAL_REVIEW: Turn(
+        NPO_CHAIR,
+        _l("Granska och godkänn för remiss"),
+        _l(
+            "Granska texten och godkänn den för remiss eller skicka tillbaka den med en motivering."
+        ),
+        _l("Nu granskar ordföranden i programområdet texten."),
+    ),
+    S.READY_FOR_CONSULTATION: Turn(
+        NATIONAL_EDITOR,
+        _l("Skicka på remiss"),
+        _l("Välj mottagare och sista svarsdag och skicka versionen på remiss."),
+        _l("Nu förbereder en nationell redaktör remissen."),
+    ),
+    S.IN_CONSULTATION: Turn(
+        RECIPIENTS,
+        _l("Svara på remissen"),
+        _l("Samla synpunkterna och skicka in svaret senast sista svarsdag."),
+        _l(
+            "Nu läser remissinstanserna texten. När remissen har stängts bearbetar skribenterna den."
+        ),
+    ),
+    S.REVISION: Turn(
+        AUTHOR,
+        _l("Bearbeta efter remissen och skicka för godkännande"),
+        _l("Gå igenom remissvaren, bearbeta texten och skicka den för NPO-godkännande."),
+        _l("Nu bearbetar skribenterna texten efter remissen."),
+    ),
+    S.AWAITING_NPO_APPROVAL: Turn(
+        NPO_CHAIR,
+        _l("Godkänn medicinskt"),
+        _l(
+            "Granska texten och godkänn den medicinskt eller skicka tillbaka den med en motivering."
+        ),
+        _l("Nu väntar versionen på medicinskt godkännande av ordföranden i programområdet."),
+    ),
+    S.EDITORIAL_REVIEW: Turn(
+        NATIONAL_EDITOR,
+        _l("Granska redaktionellt"),
+        _l(
+            "Granska texten redaktionellt och godkänn den för publicering eller skicka tillbaka "
+            "den med en motivering."
+        ),
+        _l("Nu granskar en nationell redaktör texten redaktionellt."),
+    ),
+    S.APPROVED: Turn(
+        NATIONAL_EDITOR,
+        _l("Publicera"),
+        _l("Publicera versionen nu eller välj när den ska publiceras."),
+        _l("Nu väntar versionen på att en nationell redaktör publicerar den."),
+    ),
 }
+# Who acts next in each state, for the diagram and the notifications.
+NEXT_ACTOR = {state: turn.actor for state, turn in TURNS.items()}
+# Where no one acts any more: what the step meant, for those told of it.
+OUTCOMES = {
+    S.PUBLISHED: _l("Versionen är nu den som läsarna ser."),
+    S.SUPERSEDED: _l("En nyare version har ersatt den."),
+    S.WITHDRAWN: _l("Läsarna ser inte längre versionen."),
+    S.ABANDONED: _l("Versionen kommer inte att publiceras."),
+}
+# A returned edition: the authors' task and notification carry the reason.
+RETURNED_TASK = _l("Ändra efter motiveringen och skicka vidare: ”%(reason)s”")
+RETURNED_EXPECTATION = _l("Ändra texten efter motiveringen och skicka den vidare igen.")
+
+
+def task_of(state: str, *, returned_because: str = "") -> str:
+    """What the one whose turn it is should do, as Mina uppgifter says it."""
+    if returned_because:
+        return str(RETURNED_TASK % {"reason": returned_because})
+    return str(TURNS[state].task)
 
 
 class TransitionRefused(Exception):
     """The transition is not allowed now; `reasons` say why, in Swedish."""
 
     def __init__(self, reasons: list[str]):
-        super().__init__("; ".join(reasons))
+        super().__init__("; ".join(str(r) for r in reasons))
         self.reasons = reasons
 
 
@@ -235,8 +348,6 @@ class TransitionConflict(Exception):
 def diagram() -> list[dict]:
     """The process as the edition page draws it: every state with the transitions that leave
     it, straight from TRANSITIONS (a test checks the drawing against the table)."""
-    from .workflow_states import EDITABLE_STATES
-
     return [
         {
             "state": state.value,
@@ -255,34 +366,81 @@ def diagram() -> list[dict]:
 
 # ---------------------------------------------------------------- registries
 
-Guard = Callable[[Edition, Transition, dict], list[str]]
-Effect = Callable[..., None]
+# guard(*, edition, transition, actor, data) -> reasons to refuse, in Swedish (empty: no
+# objection). Asked when the edition page draws its buttons (data is then empty) and again
+# under the row lock when the step is taken.
+Guard = Callable[..., list[str]]
+# effect(*, edition, actor, data, record) runs inside the step's transaction, after the step
+# is recorded (`record`) and before the edition is saved: it changes the edition in memory
+# and the one save afterwards keeps every field it changed. If it raises, the whole step is
+# rolled back.
+Effect = Callable[..., object]
 _GUARDS: dict[str, list[Guard]] = {}
 _EFFECTS: dict[str, list[Effect]] = {}
 _FORMS: dict[str, type] = {}
 
 
+def _known(transition_name: str) -> None:
+    if transition_name not in TRANSITIONS_BY_NAME:
+        raise ValueError(f"no transition named {transition_name!r}")
+
+
 def register_guard(transition_name: str, guard: Guard) -> None:
-    """`guard(edition, transition, data)` returns reasons to refuse (empty: no objection)."""
+    _known(transition_name)
     _GUARDS.setdefault(transition_name, []).append(guard)
 
 
 def register_effect(transition_name: str, effect: Effect) -> None:
-    """`effect(edition=, actor=, data=)` runs inside the transition's transaction: if it
-    raises, the whole transition is rolled back."""
+    """Effects run in the order they were registered: the authoring app's own first."""
+    _known(transition_name)
     _EFFECTS.setdefault(transition_name, []).append(effect)
 
 
 def register_form(transition_name: str, form_class: type) -> None:
-    """The form of extra fields a transition needs (recipients and closing date, say)."""
+    """The form of extra fields a transition needs (recipients and closing date, say). Its
+    `transition_data()` gives the step's `data`; a form may also offer `planned_for()`, a
+    time in the future at which the step is to be taken instead of now."""
+    _known(transition_name)
     _FORMS[transition_name] = form_class
+
+
+def guards_for(transition_name: str) -> tuple[Guard, ...]:
+    return tuple(_GUARDS.get(transition_name, ()))
+
+
+def effects_for(transition_name: str) -> tuple[Effect, ...]:
+    return tuple(_EFFECTS.get(transition_name, ()))
 
 
 def form_for(transition_name: str):
     return _FORMS.get(transition_name)
 
 
+@contextmanager
+def registered_guard(transition_name: str, guard: Guard) -> Iterator[Guard]:
+    """A guard for the length of a `with` block (tests, a maintenance script)."""
+    register_guard(transition_name, guard)
+    try:
+        yield guard
+    finally:
+        _GUARDS[transition_name].remove(guard)
+
+
+@contextmanager
+def registered_effect(transition_name: str, effect: Effect) -> Iterator[Effect]:
+    """An effect for the length of a `with` block, run after the registered ones."""
+    register_effect(transition_name, effect)
+    try:
+        yield effect
+    finally:
+        _EFFECTS[transition_name].remove(effect)
+
+
 # ---------------------------------------------------------------- checking
+
+
+def _actor_roles(transition: Transition) -> str:
+    return " eller ".join(str(ROLE_LABELS[r]) for r in transition.actors)
 
 
 def holds_actor_role(user, edition: Edition, transition: Transition) -> bool:
@@ -295,25 +453,30 @@ def holds_actor_role(user, edition: Edition, transition: Transition) -> bool:
     return False
 
 
-SYSTEM_TRANSITIONS = frozenset({"close_consultation", "publish"})
-
-
 def _latest_actor_id(edition: Edition, transition_name: str):
-    record = (
+    return (
         EditionTransition.objects.filter(edition=edition, name=transition_name)
         .order_by("-created_at", "-id")
         .values_list("actor_id", flat=True)
         .first()
     )
-    return record
 
 
 def refusal_reasons(
-    user, edition: Edition, transition: Transition, data: dict | None = None, *, content=True
+    user,
+    edition: Edition,
+    transition: Transition,
+    data: dict | None = None,
+    *,
+    check_reason: bool = True,
+    problems: list | None = None,
 ) -> list[str]:
     """Every reason this user may not take this transition now; empty when allowed.
-    `content=False` skips the content checks (completeness and registered guards), for
-    drawing the page cheaply; the real transition always runs them."""
+
+    `check_reason=False` leaves out the missing reason, for pages drawn before anyone could
+    type one. `problems` is the completeness check's result when the caller already has it
+    (the edition page shows it anyway), so that it is not run twice. The registered guards
+    are always asked, once the table's own rules let the step through."""
     data = data or {}
     reasons = []
     if edition.state not in transition.sources:
@@ -325,10 +488,7 @@ def refusal_reasons(
             }
         )
     if not holds_actor_role(user, edition, transition):
-        reasons.append(
-            _("Steget görs av %(roles)s.")
-            % {"roles": " eller ".join(ROLE_LABELS[r] for r in transition.actors)}
-        )
+        reasons.append(_("Steget görs av %(roles)s.") % {"roles": _actor_roles(transition)})
     if edition.state in transition.minor_only_from and edition.kind != EditionKind.MINOR:
         reasons.append(
             _("En huvudversion måste gå på remiss; bara en delversion kan skickas direkt.")
@@ -343,31 +503,35 @@ def refusal_reasons(
                 "Fyra ögon: du skickade själv versionen till det här steget och kan inte godkänna det."
             )
         )
-    needs_reason = transition.needs_reason(edition)
     if (
-        needs_reason
-        and data.get("_check_comment", True)
+        check_reason
+        and transition.needs_reason(edition)
         and not (data.get("comment") or "").strip()
     ):
         reasons.append(_("Ange en motivering."))
-    if content and not reasons:
-        if transition.checks_completeness:
+    if reasons:
+        return reasons
+    if transition.checks_completeness:
+        if problems is None:
             problems = check_edition(edition)
-            if problems:
-                reasons.append(
-                    _("Kontrollen inför inskick har %(count)s punkter som inte är uppfyllda.")
-                    % {"count": len(problems)}
-                )
-        for guard in _GUARDS.get(transition.name, []):
-            reasons.extend(guard(edition, transition, data))
+        if problems:
+            reasons.append(
+                _("Kontrollen inför inskick har %(count)s punkter som inte är uppfyllda.")
+                % {"count": len(problems)}
+            )
+    for guard in guards_for(transition.name):
+        reasons.extend(guard(edition=edition, transition=transition, actor=user, data=data))
     return reasons
 
 
-def available_actions(user, edition: Edition) -> list[tuple[Transition, list[str]]]:
+def available_actions(
+    user, edition: Edition, *, problems: list | None = None
+) -> list[tuple[Transition, list[str]]]:
     """The transitions from the edition's state, each with its reasons to refuse (if any),
-    for the edition page: what this user may do now, and why not otherwise."""
+    for the edition page: what this user may do now, and why not otherwise. The registered
+    guards are asked too, so that a step they refuse is greyed with their reasons."""
     return [
-        (t, refusal_reasons(user, edition, t, {"_check_comment": False}))
+        (t, refusal_reasons(user, edition, t, check_reason=False, problems=problems))
         for t in TRANSITIONS
         if edition.state in t.sources
     ]
@@ -379,8 +543,14 @@ def available_actions(user, edition: Edition) -> list[tuple[Transition, list[str
 def _target_state(edition: Edition, transition: Transition) -> str:
     if transition.target != BACK_TO_AUTHORS:
         return transition.target
-    consulted = EditionTransition.objects.filter(edition=edition, name="open_consultation").exists()
+    consulted = EditionTransition.objects.filter(
+        edition=edition, to_state=S.IN_CONSULTATION
+    ).exists()
     return S.REVISION if consulted else S.DRAFT
+
+
+def _field_values(edition: Edition) -> dict[str, object]:
+    return {f.name: getattr(edition, f.attname) for f in Edition._meta.concrete_fields}
 
 
 def edition_transition(
@@ -393,20 +563,19 @@ def edition_transition(
     data: dict | None = None,
 ) -> Edition:
     """Move an edition along one row of the table. Permission, four eyes and guards are
-    checked under a row lock; the state change, the transition record, the audit entry,
-    the side effects and the notifications commit together or not at all."""
+    checked under a row lock; the state change, the transition record, the effects, the
+    audit entry and the notifications commit together or not at all.
+
+    The edition is saved once, after the effects: the database freezes a published edition
+    from the moment it is saved as published, and allows one published edition per support
+    (so the edition it replaces is superseded by an effect first)."""
     try:
         transition = TRANSITIONS_BY_NAME[name]
     except KeyError as exc:
         raise ValidationError(_("Okänt steg i arbetsflödet.")) from exc
-    # Keys starting with "_" steer the checks internally; a caller cannot pass them.
-    data = {k: v for k, v in (data or {}).items() if not k.startswith("_")}
-    data["comment"] = comment
+    data = {**(data or {}), "comment": comment}
     if actor is not None and not holds_actor_role(actor, edition, transition):
-        raise PermissionDenied(
-            _("Steget görs av %(roles)s.")
-            % {"roles": " eller ".join(ROLE_LABELS[r] for r in transition.actors)}
-        )
+        raise PermissionDenied(_("Steget görs av %(roles)s.") % {"roles": _actor_roles(transition)})
     with transaction.atomic():
         locked = (
             Edition.objects.select_for_update()
@@ -422,25 +591,6 @@ def edition_transition(
             raise TransitionRefused(reasons)
         from_state = locked.state
         to_state = _target_state(locked, transition)
-        now = timezone.now()
-        locked.state = to_state
-        locked.state_changed_at = now
-        locked.lock_version += 1
-        fields = ["state", "state_changed_at", "lock_version"]
-        if from_state == S.APPROVED and name != "publish" and locked.scheduled_publish_at:
-            # A planned publication belongs to this approval; leaving it cancels the plan.
-            locked.scheduled_publish_at = None
-            fields.append("scheduled_publish_at")
-        if name == "editorial_approve":
-            locked.approved_at = now
-            fields.append("approved_at")
-        if name == "publish":
-            fields += _publish(locked, now, data)
-        if name == "withdraw":
-            Support.objects.filter(pk=locked.support_id, current_published_edition=locked).update(
-                current_published_edition=None
-            )
-        locked.save(update_fields=fields)
         record = EditionTransition.objects.create(
             edition=locked,
             name=name,
@@ -450,8 +600,14 @@ def edition_transition(
             comment=comment,
             data={k: v for k, v in data.items() if k != "comment" and _jsonable(v)},
         )
-        for effect in _EFFECTS.get(name, []):
-            effect(edition=locked, actor=actor, data=data)
+        before = _field_values(locked)
+        locked.state = to_state
+        locked.state_changed_at = record.created_at
+        locked.lock_version += 1
+        for effect in effects_for(name):
+            effect(edition=locked, actor=actor, data=data, record=record)
+        after = _field_values(locked)
+        locked.save(update_fields=[f for f, value in after.items() if value != before[f]])
         audit.record(
             actor=actor,
             action=f"edition.{name}",
@@ -471,53 +627,23 @@ def _jsonable(value) -> bool:
     return isinstance(value, str | int | float | bool | list | dict) or value is None
 
 
-def _publish(edition: Edition, now, data: dict) -> list[str]:
-    """The previously published edition becomes superseded in the same transaction."""
-    previous = (
-        Edition.objects.select_for_update()
-        .filter(support_id=edition.support_id, state=S.PUBLISHED)
-        .exclude(pk=edition.pk)
-    )
-    for old in previous:
-        old.state = S.SUPERSEDED
-        old.state_changed_at = now
-        old.lock_version += 1
-        old.save(update_fields=["state", "state_changed_at", "lock_version"])
-        EditionTransition.objects.create(
-            edition=old,
-            name="supersede",
-            from_state=S.PUBLISHED,
-            to_state=S.SUPERSEDED,
-            actor=None,
-            comment=f"Ersatt av version {edition.number}.",
-        )
-    edition.published_at = now
-    edition.scheduled_publish_at = None
-    fields = ["published_at", "scheduled_publish_at"]
-    if data.get("next_review_date"):
-        edition.next_review_date = date.fromisoformat(str(data["next_review_date"]))
-        fields.append("next_review_date")
-    if edition.kind == EditionKind.MAJOR or edition.last_substantive_change_at is None:
-        edition.last_substantive_change_at = now
-        fields.append("last_substantive_change_at")
-    Support.objects.filter(pk=edition.support_id).update(
-        current_published_edition=edition, working_edition=None
-    )
-    return fields
-
-
 def edition_schedule_publication(
     *, actor, edition: Edition, lock_version: int, publish_at, next_review_date=None
 ) -> Edition:
-    """Set (or move) the time an approved edition is published by `run_scheduled`."""
+    """Set (or move) the time an approved edition is published by `run_scheduled`. Whatever
+    would refuse the publication now (the table, the registered guards) refuses the plan."""
     transition = TRANSITIONS_BY_NAME["publish"]
     with transaction.atomic():
-        locked = Edition.objects.select_for_update().select_related("support").get(pk=edition.pk)
+        locked = (
+            Edition.objects.select_for_update()
+            .select_related("support", "support__programme_area")
+            .get(pk=edition.pk)
+        )
         if locked.lock_version != lock_version:
             raise TransitionConflict(
                 _("Versionen har ändrats sedan sidan visades. Ladda om och försök igen.")
             )
-        reasons = refusal_reasons(actor, locked, transition, {}, content=False)
+        reasons = refusal_reasons(actor, locked, transition, check_reason=False)
         if reasons:
             raise TransitionRefused(reasons)
         if publish_at <= timezone.now():
@@ -540,69 +666,99 @@ def edition_schedule_publication(
 # ---------------------------------------------------------------- notifications
 
 NOTIFICATION_KINDS = {
-    "workflow.task": "Något väntar på mig i arbetsflödet",
-    "workflow.returned": "Min version har skickats tillbaka",
-    "workflow.progress": "Min version har gått vidare (godkänd, på remiss, publicerad)",
+    "workflow.task": _l("Något väntar på mig i arbetsflödet"),
+    "workflow.returned": _l("Min version har skickats tillbaka"),
+    "workflow.progress": _l("Min version har gått vidare (godkänd, på remiss, publicerad)"),
 }
+NOTHING_TO_DO = _l("Du behöver inte göra något nu.")
 
 
-def _people(edition: Edition, group: str, exclude=None):
-    from apps.accounts.models import User
-    from apps.accounts.roles import ROLES
-
-    if group == "national_editors":
-        role = ROLES[NATIONAL_EDITOR]
-        users = User.objects.filter(
-            user_permissions__codename=role.codename,
-            user_permissions__content_type__app_label="accounts",
+def authors_of(support: Support):
+    """The people who write this support: holders of the author role in its NPO who created
+    it, started one of its editions, or saved in it (a block of any edition, the support's
+    own fields). Not every author of the NPO: a step concerns the people of its support.
+    One query."""
+    historical_block = Block.history.model
+    historical_support = Support.history.model
+    touched = (
+        Q(pk=support.created_by_id)
+        | Q(pk__in=Edition.objects.filter(support_id=support.pk).values("created_by_id"))
+        | Q(
+            pk__in=historical_block.objects.filter(edition__support_id=support.pk).values(
+                "history_user_id"
+            )
         )
-    else:
-        role = ROLES[AUTHOR if group == "authors" else NPO_CHAIR]
-        users = User.objects.filter(
-            organisationuserobjectpermission__permission__codename=role.codename,
-            organisationuserobjectpermission__content_object_id=edition.support.programme_area_id,
-        )
-    users = users.filter(is_active=True).distinct()
-    if exclude is not None:
-        users = users.exclude(pk=exclude.pk)
-    return list(users)
+        | Q(pk__in=historical_support.objects.filter(id=support.pk).values("history_user_id"))
+    )
+    return users_with_role(role=AUTHOR, scopes=[support.programme_area_id]).filter(touched)
 
 
-# When one person is reached through several groups, the most pressing kind wins.
+def _people(edition: Edition, role: str):
+    if role == AUTHOR:
+        return authors_of(edition.support)
+    if role == NPO_CHAIR:
+        return users_with_role(role=NPO_CHAIR, scopes=[edition.support.programme_area_id])
+    if role == NATIONAL_EDITOR:
+        return users_with_role(role=NATIONAL_EDITOR)
+    return []  # the recipients of a remiss are told by the remiss app
+
+
+# When one person is reached in several roles, the most pressing kind wins.
 _KIND_PRIORITY = {"workflow.task": 0, "workflow.returned": 1, "workflow.progress": 2}
 
 
+def _title(edition: Edition, transition: Transition, record: EditionTransition) -> str:
+    if record.actor is None:
+        return str(transition.system_announcement % {"edition": edition})
+    return str(transition.announcement % {"actor": record.actor, "edition": edition})
+
+
+def _body(kind: str, transition: Transition, record: EditionTransition) -> str:
+    lines = []
+    if record.comment and record.actor is not None:
+        reasoned = transition.reason_required or record.from_state in transition.minor_only_from
+        label = _("Motivering") if reasoned else _("Kommentar")
+        lines.append(f"{label}: ”{record.comment}”")
+    turn = TURNS.get(record.to_state)
+    if kind == "workflow.returned":
+        lines.append(str(RETURNED_EXPECTATION))
+    elif kind == "workflow.task":
+        lines.append(str(turn.expectation))
+    else:
+        news = turn.meanwhile if turn else OUTCOMES.get(record.to_state, "")
+        lines.append(" ".join(str(text) for text in (news, NOTHING_TO_DO) if text))
+    return "\n\n".join(lines)
+
+
 def _notify(edition: Edition, transition: Transition, record: EditionTransition) -> None:
-    url = reverse(
-        "authoring:edition_detail",
-        kwargs={"code": edition.support.code, "major": edition.major, "minor": edition.minor},
-    )
-    state_label = S(record.to_state).label
+    """Tell the people of this support (its authors, the NPO's chairs) and whoever acts
+    next what happened and what is expected of each; never the one who took the step.
+    One query per role told, however many people."""
     next_role = NEXT_ACTOR.get(record.to_state)
+    roles = [*transition.notify, *([next_role] if next_role not in transition.notify else [])]
     chosen: dict[int, tuple] = {}
-    for group in transition.notify:
-        group_role = {
-            "authors": AUTHOR,
-            "npo_chairs": NPO_CHAIR,
-            "national_editors": NATIONAL_EDITOR,
-        }[group]
-        if (
-            record.to_state in (S.DRAFT, S.REVISION)
-            and group == "authors"
-            and transition.reason_required
-        ):
-            kind, title = "workflow.returned", f"Tillbaka för ändringar: {edition}"
-        elif next_role == group_role:
-            kind, title = "workflow.task", f"Väntar på dig: {edition} – {state_label}"
+    for role in roles:
+        if transition.is_return and role == AUTHOR:
+            kind = "workflow.returned"
+        elif role == next_role:
+            kind = "workflow.task"
         else:
-            kind, title = "workflow.progress", f"{edition}: {state_label}"
-        for user in _people(edition, group, exclude=record.actor):
+            kind = "workflow.progress"
+        for user in _people(edition, role):
+            if user.pk == record.actor_id:
+                continue
             current = chosen.get(user.pk)
             if current is None or _KIND_PRIORITY[kind] < _KIND_PRIORITY[current[1]]:
-                chosen[user.pk] = (user, kind, title)
-    body = f"{transition.label}." + (f"\n\nKommentar: {record.comment}" if record.comment else "")
-    by_message: dict[tuple, list] = {}
-    for user, kind, title in chosen.values():
-        by_message.setdefault((kind, title), []).append(user)
-    for (kind, title), users in by_message.items():
-        notify(recipients=users, kind=kind, title=title, body=body, url=url)
+                chosen[user.pk] = (user, kind)
+    by_kind: dict[str, list] = {}
+    for user, kind in chosen.values():
+        by_kind.setdefault(kind, []).append(user)
+    title = _title(edition, transition, record)
+    for kind, users in by_kind.items():
+        notify(
+            recipients=users,
+            kind=kind,
+            title=title,
+            body=_body(kind, transition, record),
+            url=edition.get_absolute_url(),
+        )

@@ -66,3 +66,9 @@ class PublishForm(forms.Form):
 
     def transition_data(self) -> dict:
         return {"next_review_date": self.cleaned_data["next_review_date"].isoformat()}
+
+    def planned_for(self):
+        """The time chosen for a later publication, or None to publish now."""
+        if self.cleaned_data["when"] == "later":
+            return self.cleaned_data["publish_at"]
+        return None

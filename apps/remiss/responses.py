@@ -6,6 +6,7 @@ Everything here reads the snapshot that went out, never the live blocks, except 
 whether a commented block has changed since (by content hash) and to name the block of the
 text under revision where a comment was applied."""
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -99,6 +100,14 @@ def guarded_transitions() -> list[str]:
 # ---------------------------------------------------------------- the service
 
 
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 def response_record(
     *,
     actor,
@@ -130,6 +139,8 @@ def response_record(
         }
     if applied_block_uid in ("", None):
         applied_block_uid = None
+    elif not _is_uuid(applied_block_uid):
+        errors["applied_block_uid"] = _("Välj ett block i versionen som bearbetas.")
     elif decision == Decision.NOT_ACCEPTED:
         errors["applied_block_uid"] = _(
             "En synpunkt som inte tillgodoses har inget block där den tillämpats."
@@ -477,6 +488,26 @@ def block_change(comment: Comment, consultation: Consultation) -> str:
     """For one comment (the response page): "", "changed" or "removed"."""
     return _changes([comment.snapshot_block], current_edition(consultation)).get(
         comment.snapshot_block.uid, ""
+    )
+
+
+def next_missing(consultation: Consultation) -> int | None:
+    """The first submitted comment of the round without a response, in the table's order."""
+    return (
+        Comment.objects.filter(
+            answer__recipient__consultation=consultation,
+            answer__submitted_at__isnull=False,
+            response__isnull=True,
+        )
+        .order_by(
+            "snapshot_block__section__position",
+            "snapshot_block__position",
+            "answer__recipient__organisation__name",
+            "created_at",
+            "id",
+        )
+        .values_list("pk", flat=True)
+        .first()
     )
 
 

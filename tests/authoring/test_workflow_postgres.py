@@ -11,6 +11,7 @@ because CI runs the whole suite on PostgreSQL as well, where it runs. Locally:
 
 import threading
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -38,18 +39,22 @@ pytestmark = [
 RACERS = 10
 
 
-def slow_guard(transition_name: str, monkeypatch, seconds: float = 0.3):
+@pytest.fixture
+def slow_guard():
     """Widen the race: a guard runs after the lock_version check, inside the transaction,
     so a pause there lets the others reach the same check before the first commits.
-    Without the row lock all of them would pass it; with it the others wait."""
+    Without the row lock all of them would pass it; with it the others wait. Registered
+    through the workflow's public registry, and removed after the test."""
+    with ExitStack() as stack:
 
-    def pause(edition, transition, data):
-        time.sleep(seconds)
-        return []
+        def add(transition_name: str, seconds: float = 0.3):
+            def pause(**_context):
+                time.sleep(seconds)
+                return []
 
-    monkeypatch.setitem(
-        workflow._GUARDS, transition_name, [*workflow._GUARDS.get(transition_name, []), pause]
-    )
+            stack.enter_context(workflow.registered_guard(transition_name, pause))
+
+        yield add
 
 
 def run_together(targets) -> list:
@@ -86,10 +91,10 @@ def in_review():
     return move_to(edition, S.INTERNAL_REVIEW)
 
 
-def test_ten_simultaneous_approvals_one_succeeds_the_others_conflict(in_review, monkeypatch):
+def test_ten_simultaneous_approvals_one_succeeds_the_others_conflict(in_review, slow_guard):
     chairs = [person("npo_chair", name=f"Ordförande {n}") for n in range(RACERS)]
     start = in_review.lock_version
-    slow_guard("approve_for_consultation", monkeypatch)
+    slow_guard("approve_for_consultation")
 
     def approve_as(chair):
         def approve():
@@ -122,10 +127,10 @@ def test_ten_simultaneous_approvals_one_succeeds_the_others_conflict(in_review, 
     )
 
 
-def test_ten_simultaneous_requests_one_redirects_the_others_get_409(in_review, monkeypatch):
+def test_ten_simultaneous_requests_one_redirects_the_others_get_409(in_review, slow_guard):
     chairs = [person("npo_chair", name=f"Ordförande {n}") for n in range(RACERS)]
     start = in_review.lock_version
-    slow_guard("return_from_internal_review", monkeypatch)
+    slow_guard("return_from_internal_review")
     url = reverse(
         "authoring:edition_step",
         kwargs={
@@ -157,13 +162,13 @@ def test_ten_simultaneous_requests_one_redirects_the_others_get_409(in_review, m
     )
 
 
-def test_run_scheduled_twice_at_once_publishes_a_due_edition_exactly_once(monkeypatch):
+def test_run_scheduled_twice_at_once_publishes_a_due_edition_exactly_once(slow_guard):
     author = person("author", name="Astrid Författare")
     edition = move_to(helpers.working_edition(helpers.make_support(author)), S.APPROVED)
     Edition.objects.filter(pk=edition.pk).update(
         scheduled_publish_at=timezone.now() - timedelta(minutes=1)
     )
-    slow_guard("publish", monkeypatch)
+    slow_guard("publish")
 
     outcomes = run_together([lambda: call_command("run_scheduled")] * 2)
 

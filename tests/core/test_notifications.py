@@ -34,6 +34,10 @@ def people(db):
 @pytest.fixture
 def edition(people):
     edition = helpers.working_edition(helpers.make_support(people["author"]))
+    # The co-author has written in this support: its steps concern them too.
+    helpers.add_block(
+        people["co_author"], helpers.section_of(edition), "Bertils stycke.", care_level="both"
+    )
     return make_complete(edition, people["author"])
 
 
@@ -65,8 +69,7 @@ def test_submitting_tells_the_chairs_in_the_tool_and_by_email(
 
     (note,) = notified(people["chair"])
     assert note.kind == "workflow.task"
-    assert note.title.startswith("Väntar på dig:")
-    assert "Intern granskning" in note.title
+    assert note.title == f"Astrid Författare har skickat {edition} till intern granskning"
     assert note.url == reverse(
         "authoring:edition_detail",
         kwargs={"code": edition.support.code, "major": edition.major, "minor": edition.minor},
@@ -96,7 +99,7 @@ def test_returning_tells_the_authors_with_the_reason(
 
     for author in (people["author"], people["co_author"]):
         (note,) = notified(author, "workflow.returned")
-        assert note.title.startswith("Tillbaka för ändringar:")
+        assert note.title == f"Cecilia Ordförande har skickat tillbaka {edition} för ändringar"
         assert "Doseringen i avsnitt 3 saknar källa." in note.body
         (message,) = mailed_to(author)
         assert "Doseringen i avsnitt 3 saknar källa." in message.body
@@ -112,10 +115,10 @@ def test_approving_tells_the_authors_and_the_next_in_line(
 
     for author in (people["author"], people["co_author"]):
         (note,) = notified(author, "workflow.progress")
-        assert "Godkänd för remiss" in note.title
+        assert note.title == f"Cecilia Ordförande har godkänt {edition} för remiss"
         assert len(mailed_to(author)) == 1
     (task,) = notified(people["editor"], "workflow.task")
-    assert "Godkänd för remiss" in task.title
+    assert task.title == f"Cecilia Ordförande har godkänt {edition} för remiss"
     assert len(mailed_to(people["editor"])) == 1
     assert notified(people["chair"], "workflow.progress") == []
 

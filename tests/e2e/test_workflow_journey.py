@@ -259,7 +259,9 @@ def test_edition_goes_from_draft_to_published_with_four_people(new_page):
     refused(page, "Avbryt versionen", "Steget görs av skribent i programområdet")
     take_step(page, "Godkänn för remiss", who="ordförande")
     notes = open_notifications(page, who="ordförande")
-    expect(notes.filter(has_text=f"Väntar på dig: {task} – Intern granskning")).to_have_count(1)
+    expect(
+        notes.filter(has_text=f"Alva Författare har skickat {task} till intern granskning")
+    ).to_have_count(1)
     sign_out(page)
 
     # The national editor sends it on remiss to the default recipients, then closes it.
@@ -279,10 +281,8 @@ def test_edition_goes_from_draft_to_published_with_four_people(new_page):
     take_step(page, "Skicka för NPO-godkännande", who="skribent")
     refused(page, "Godkänn medicinskt (NPO)", "Steget görs av ordförande i programområdet.")
     notes = open_notifications(page, who="skribent")
-    expect(notes.filter(has_text=f"{task}: På remiss")).to_have_count(1)
-    expect(
-        notes.filter(has_text=f"Väntar på dig: {task} – Bearbetning efter remiss")
-    ).to_have_count(1)
+    expect(notes.filter(has_text=f"Rut Redaktör har skickat {task} på remiss")).to_have_count(1)
+    expect(notes.filter(has_text=f"Rut Redaktör har stängt remissen av {task}")).to_have_count(1)
     sign_out(page)
 
     # The chair approves it medically.

@@ -225,6 +225,7 @@ def test_a_comment_in_a_draft_answer_cannot_be_responded_to():
         ("accepted", "   \n ", None, "motivation"),
         ("accepted", "x" * 10_001, None, "motivation"),
         ("accepted", "Motivering.", "00000000-0000-0000-0000-000000000000", "applied_block_uid"),
+        ("accepted", "Motivering.", "inte-ett-block", "applied_block_uid"),
         ("not_accepted", "Motivering.", "LIVE", "applied_block_uid"),
     ],
 )
@@ -276,6 +277,21 @@ def test_the_author_responds_from_the_response_page(client_for):
     )
     assert [str(m) for m in get_messages(answer.wsgi_request)] == ["Bemötandet är sparat."]
     assert Response.objects.get(comment=comment).motivation == "Vi har skrivit om stycket."
+
+
+def test_save_and_next_leads_to_the_next_comment_without_a_response(client_for):
+    r = round_in_revision(answers=1, comments=3)
+    first, second, third = comments_of(r)
+    respond(r, second)
+    client = client_for(r.author)
+
+    to_third = client.post(response_url(r, first), post_data(next="1"))
+    assert to_third.status_code == 302 and to_third.url == response_url(r, third)
+    back = client.post(response_url(r, third), post_data(next="1"))
+
+    assert back.status_code == 302
+    assert back.url.endswith(f"/synpunkter/#synpunkt-{third.pk}")
+    assert Response.objects.count() == 3
 
 
 def test_the_applied_block_is_chosen_among_the_live_blocks(client_for):

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from apps.core.forms import apply_validation_error
 
 from .. import selectors, workflow
 from ..completeness import check_edition
 from ..permissions import may_edit_content
-from ..workflow_forms import PublishForm, TransitionForm
+from ..workflow_forms import TransitionForm
 from .common import _readable_edition, _support, edition_url
 
 
@@ -30,7 +31,7 @@ def edition_detail(request, code, major, minor):
             "problems": problems,
             "may_edit": may_edit_content(request.user, edition),
             "timeline": edition.transitions.select_related("actor"),
-            "actions": workflow.available_actions(request.user, edition),
+            "actions": workflow.available_actions(request.user, edition, problems=problems),
             "diagram": workflow.diagram(),
         },
     )
@@ -45,13 +46,13 @@ def edition_step(request, code, major, minor, name):
     if transition is None:
         raise Http404
     needs_reason = transition.needs_reason(edition)
-    extra_class = PublishForm if name == "publish" else workflow.form_for(name)
+    extra_class = workflow.form_for(name)
     data = request.POST if request.method == "POST" else None
     form = TransitionForm(
         data, reason_required=needs_reason, initial={"lock_version": edition.lock_version}
     )
     extra = extra_class(data) if extra_class else None
-    reasons = workflow.refusal_reasons(request.user, edition, transition, {"_check_comment": False})
+    reasons = workflow.refusal_reasons(request.user, edition, transition, check_reason=False)
     status = 200
     if request.method == "POST":
         if not workflow.holds_actor_role(request.user, edition, transition):
@@ -90,15 +91,17 @@ def edition_step(request, code, major, minor, name):
 def _take_step(request, edition, transition, form, extra) -> None:
     comment = form.cleaned_data["comment"].strip()
     lock_version = form.cleaned_data["lock_version"]
-    if transition.name == "publish" and extra.cleaned_data["when"] == "later":
+    # A form that plans the step for later (the publication) schedules it instead.
+    planned_for = extra.planned_for() if hasattr(extra, "planned_for") else None
+    if planned_for is not None:
         workflow.edition_schedule_publication(
             actor=request.user,
             edition=edition,
             lock_version=lock_version,
-            publish_at=extra.cleaned_data["publish_at"],
-            next_review_date=extra.cleaned_data["next_review_date"],
+            publish_at=planned_for,
+            next_review_date=extra.cleaned_data.get("next_review_date"),
         )
-        messages.success(request, "Publiceringen är planerad.")
+        messages.success(request, _("Publiceringen är planerad."))
         return
     data = extra.transition_data() if extra is not None else {}
     moved = workflow.edition_transition(
@@ -109,4 +112,7 @@ def _take_step(request, edition, transition, form, extra) -> None:
         comment=comment,
         data=data,
     )
-    messages.success(request, f"Klart: versionen har nu status ”{moved.get_state_display()}”.")
+    messages.success(
+        request,
+        _("Klart: versionen har nu status ”%(state)s”.") % {"state": moved.get_state_display()},
+    )

@@ -25,6 +25,7 @@ from ..responses import (
     applicable_blocks,
     block_change,
     consultation_for_reading,
+    next_missing,
     quoted_block,
     read_round,
     response_record,
@@ -66,6 +67,7 @@ def _context(request, consultation, form, reading, query) -> dict:
         "reading": reading,
         "query": query,
         "may_respond": may_respond(request.user, consultation),
+        "first_missing": next((c for c in reading.comments if c.response is None), None),
     }
 
 
@@ -183,6 +185,13 @@ def response_edit(request, pk: int, comment_pk: int):
             except ResponseConflict as exc:
                 conflict = exc.current
             else:
+                following = next_missing(consultation) if "next" in request.POST else None
+                if following is not None:
+                    messages.success(
+                        request,
+                        _("Bemötandet är sparat. Här är nästa synpunkt som saknar bemötande."),
+                    )
+                    return redirect("remiss:response", pk=consultation.pk, comment_pk=following)
                 messages.success(request, _("Bemötandet är sparat."))
                 url = reverse("remiss:comments", kwargs={"pk": consultation.pk})
                 return redirect(f"{url}#synpunkt-{comment.pk}")
