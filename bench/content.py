@@ -320,7 +320,7 @@ def compared_editions(rewrite_all: bool) -> dict:
         for block in blocks[3::10]:
             _save(block, {"body": small_edit(block.body)})
         gone = Block.objects.get(pk=blocks[-1].pk)
-        services.block_delete(actor=author, block=gone, lock_version=gone.lock_version)
+        services.block_remove(actor=author, block=gone, lock_version=gone.lock_version)
         section = Section.objects.get(edition=edition, key="uppfoljning")
         added = services.block_add(actor=author, section=section, kind="text")
         _save(added, block_content(rng, 0, 600))

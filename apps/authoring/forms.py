@@ -135,18 +135,42 @@ class BlockForm(forms.Form):
         strip=False,
     )
 
+    # Strength and basis belong to recommendations only (DOMAIN.md).
+    RECOMMENDATION_ONLY = ("strength", "basis")
+    PROPERTY_FIELDS = ("kind", "care_level", "depth", "strength", "basis")
+
+    def __init__(self, *args, kind: str = BlockKind.RECOMMENDATION, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != BlockKind.RECOMMENDATION:
+            # Not shown, and whatever is posted for them is not read.
+            for name in self.RECOMMENDATION_ONLY:
+                del self.fields[name]
+            self.fields["kind"].help_text = _(
+                "Välj Rekommendation och spara för att ange styrka och underlag."
+            )
+
     @classmethod
     def for_block(cls, block: Block, data=None, draft=None):
+        """The form of one block, with the fields of its kind: the kind posted, when a form
+        is sent (an author may change the kind and save), else a draft's or the saved one."""
+        prefix = f"b-{str(block.uid)[:8]}"
         initial = {**block.content(), "lock_version": block.lock_version}
         if draft is not None:
             initial.update(draft.content)
-        return cls(data, initial=initial, prefix=f"b-{str(block.uid)[:8]}")
+        kind = initial["kind"]
+        if data is not None and data.get(f"{prefix}-kind") in BlockKind.values:
+            kind = data[f"{prefix}-kind"]
+        return cls(data, initial=initial, prefix=prefix, kind=kind)
+
+    @property
+    def property_fields(self) -> list:
+        """The block's properties (kind, care level, ...) this form shows, in order."""
+        return [self[name] for name in self.PROPERTY_FIELDS if name in self.fields]
 
     def content(self) -> dict:
         data = self.cleaned_data
-        content = {field: data[field] for field in Block.CONTENT_FIELDS}
+        content = {field: data[field] for field in Block.CONTENT_FIELDS if field in data}
         if content["kind"] == BlockKind.TEXT:
-            # Strength and basis belong to recommendations only.
             content["strength"] = ""
             content["basis"] = ""
         return content

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.core import audit
 
 from . import icd10
+from .history import restore_comment
 from .models import (
     Block,
     BlockDraft,
@@ -36,7 +37,10 @@ AUDIT_ACTIONS = {
     "support.updated": "Kunskapsstödets uppgifter ändrade",
     "edition.started": "Ny version påbörjad",
     "block.added": "Block tillagt",
+    # Entries written before removal kept the row; named so the audit log can still show them.
     "block.deleted": "Block borttaget",
+    "block.removed": "Block borttaget",
+    "block.reinstated": "Borttaget block återställt",
     "block.moved": "Block flyttat",
     "block.restored": "Tidigare version av block återställd",
     "template.updated": "Mall ändrad",
@@ -342,8 +346,11 @@ def block_add(*, actor, section: Section, kind: str, position: int | None = None
     return block
 
 
-def block_save(*, actor, block: Block, lock_version: int, content: dict) -> Block:
-    """Save a block's content. Refuses with EditConflict when someone saved in between."""
+def block_save(
+    *, actor, block: Block, lock_version: int, content: dict, change_reason: str = ""
+) -> Block:
+    """Save a block's content. Refuses with EditConflict when someone saved in between.
+    `change_reason` goes into the history row, in words a person reads."""
     unknown = set(content) - set(Block.CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown block fields: {unknown}")
@@ -362,29 +369,82 @@ def block_save(*, actor, block: Block, lock_version: int, content: dict) -> Bloc
         locked.lock_version += 1
         locked.updated_by = actor
         locked._history_user = actor
+        if change_reason:
+            locked._change_reason = change_reason
         locked.save()
         BlockDraft.objects.filter(block=locked, user=actor).delete()
         _touch_edition(edition, actor)
     return locked
 
 
-def block_delete(*, actor, block: Block, lock_version: int) -> None:
+def _close_up(section: Section) -> None:
+    """Number the live blocks of a section 1..n again, keeping their order."""
+    for index, item in enumerate(Block.objects.filter(section=section).order_by("position")):
+        if item.position != index + 1:
+            Block.objects.filter(pk=item.pk).update(position=index + 1)
+
+
+def block_remove(*, actor, block: Block, lock_version: int) -> Block:
+    """Take a block out of the text. The row stays, marked removed, with its place in the
+    section: anything anchored to it can still find it, and `block_reinstate` can put it
+    back where it was."""
     with transaction.atomic():
         edition = _lock_editable_edition(actor, block.edition_id)
-        locked = Block.objects.select_for_update().get(pk=block.pk)
+        locked = Block.objects.select_for_update().select_related("section").get(pk=block.pk)
         if locked.lock_version != lock_version:
             raise EditConflict(locked)
+        locked.removed_at = timezone.now()
+        locked.removed_by = actor
+        locked.lock_version += 1
+        locked.updated_by = actor
         locked._history_user = actor
-        uid, section_title = locked.uid, locked.section.title
-        locked.delete()
+        locked._change_reason = _("Blocket togs bort.")
+        locked.save()
+        _close_up(locked.section)
         _touch_edition(edition, actor)
         audit.record(
             actor=actor,
-            action="block.deleted",
+            action="block.removed",
             obj=edition,
-            scope=section_title,
-            details={"block": str(uid)},
+            scope=locked.section.title,
+            details={"block": str(locked.uid)},
         )
+    return locked
+
+
+def block_reinstate(*, actor, block: Block, lock_version: int) -> Block:
+    """Put a removed block back at its place: the position it had among the live blocks of
+    its section, the blocks from there on moving one step down."""
+    with transaction.atomic():
+        edition = _lock_editable_edition(actor, block.edition_id)
+        locked = Block.all_objects.select_for_update().select_related("section").get(pk=block.pk)
+        if not locked.is_removed:
+            raise ValidationError(_("Blocket är inte borttaget och kan inte återställas."))
+        if locked.lock_version != lock_version:
+            raise EditConflict(locked)
+        live = list(Block.objects.filter(section=locked.section).order_by("position"))
+        position = max(1, min(locked.position, len(live) + 1))
+        live.insert(position - 1, locked)
+        for index, item in enumerate(live, start=1):
+            if item.pk != locked.pk and item.position != index:
+                Block.objects.filter(pk=item.pk).update(position=index)
+        locked.position = position
+        locked.removed_at = None
+        locked.removed_by = None
+        locked.lock_version += 1
+        locked.updated_by = actor
+        locked._history_user = actor
+        locked._change_reason = _("Blocket återställdes på sin plats.")
+        locked.save()
+        _touch_edition(edition, actor)
+        audit.record(
+            actor=actor,
+            action="block.reinstated",
+            obj=edition,
+            scope=locked.section.title,
+            details={"block": str(locked.uid)},
+        )
+    return locked
 
 
 def block_move(*, actor, block: Block, section: Section, position: int) -> Block:
@@ -431,18 +491,21 @@ def block_restore(*, actor, block: Block, history_id: int, lock_version: int) ->
     if record is None:
         raise ValidationError(_("Den versionen finns inte för det här blocket."))
     content = {field: getattr(record, field) for field in Block.CONTENT_FIELDS}
+    comment = restore_comment(record)
     with transaction.atomic():
-        saved = block_save(actor=actor, block=block, lock_version=lock_version, content=content)
+        saved = block_save(
+            actor=actor,
+            block=block,
+            lock_version=lock_version,
+            content=content,
+            change_reason=comment,
+        )
         audit.record(
             actor=actor,
             action="block.restored",
             obj=saved.edition,
             scope=saved.section.title,
-            details={
-                "block": str(saved.uid),
-                "restored_from": history_id,
-                "comment": record.history_date.isoformat(),
-            },
+            details={"block": str(saved.uid), "restored_from": history_id, "comment": comment},
         )
     return saved
 

@@ -36,7 +36,10 @@ urlpatterns = [
     path(edition + "avsnitt/<slug:key>/nytt-block/", views.block_add, name="block_add"),
     path(edition + "block/<uuid:uid>/spara/", views.block_save, name="block_save"),
     path(edition + "block/<uuid:uid>/autospara/", views.block_autosave, name="block_autosave"),
-    path(edition + "block/<uuid:uid>/ta-bort/", views.block_delete, name="block_delete"),
+    path(edition + "block/<uuid:uid>/ta-bort/", views.block_remove, name="block_remove"),
+    path(
+        edition + "block/<uuid:uid>/lagg-tillbaka/", views.block_reinstate, name="block_reinstate"
+    ),
     path(edition + "block/<uuid:uid>/flytta/", views.block_move, name="block_move"),
     path(edition + "block/<uuid:uid>/historik/", views.block_history, name="block_history"),
     path(edition + "block/<uuid:uid>/aterstall/", views.block_restore, name="block_restore"),

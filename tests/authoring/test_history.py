@@ -1,6 +1,8 @@
 """Version history of blocks on real clinical text: diffs between saves, comparison of two
 editions matched on block uid, and restore of an earlier version as a new save."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -53,7 +55,7 @@ def test_a_changed_dose_shows_as_one_word_replaced(author, block):
     assert "diff-del" not in pair["right"]
     # The rendered text shows the same single change.
     assert "500" in pair["rendered_inline"] and "1000" in pair["rendered_inline"]
-    assert pair["changed_fields"] == []
+    assert pair["field_changes"] == []
 
 
 def test_a_moved_paragraph_is_shown_whole_and_the_rest_as_unchanged(author, block):
@@ -73,11 +75,15 @@ def test_a_moved_paragraph_is_shown_whole_and_the_rest_as_unchanged(author, bloc
     assert pair["inline"].count("diff-ins") == 1
 
 
-def test_changed_properties_are_listed_beside_the_text_diff(author, block):
+def test_changed_properties_are_listed_by_label_with_old_and_new_value(author, block):
     save(author, block, kind="recommendation", strength="bor", basis="evidence")
     pair = version_pair(block_versions(block), None, None)
 
-    assert pair["changed_fields"] == ["kind", "strength", "basis"]
+    assert [(c.label, c.old, c.new) for c in pair["field_changes"]] == [
+        ("Typ", "Textblock", "Rekommendation"),
+        ("Styrka", "–", "Bör"),
+        ("Underlag", "–", "Vetenskapligt underlag"),
+    ]
     assert "diff-del" not in pair["inline"]
 
 
@@ -187,6 +193,14 @@ def test_restore_makes_a_new_version_equal_to_the_old_one_and_is_audited(author,
     assert entry.actor == co_author
     assert entry.details["block"] == str(block.uid)
     assert entry.details["restored_from"] == original.history_id
+    # Readable, in the history and the audit log: whose version, from when; no timestamp.
+    comment = newest.history_change_reason
+    assert comment.startswith("Återställd till versionen från ")
+    assert comment.endswith(f"({author.full_name})")
+    assert re.fullmatch(
+        r"Återställd till versionen från \d{1,2} [a-zåäö]+ \d{4} kl\. \d{2}\.\d{2} \(.+\)", comment
+    )
+    assert entry.details["comment"] == comment
 
 
 def test_restore_with_a_stale_lock_version_is_a_conflict_and_changes_nothing(
@@ -234,7 +248,7 @@ def test_compare_editions_labels_blocks_matched_by_uid(author, support, edition,
     in_new = {b.uid: b for b in Block.objects.filter(edition=new)}
     save(author, in_new[changed.uid], body=PARAGRAPH_DOSE.replace("500 mg", "1000 mg"))
     gone = in_new[removed.uid]
-    services.block_delete(actor=author, block=gone, lock_version=gone.lock_version)
+    services.block_remove(actor=author, block=gone, lock_version=gone.lock_version)
     # Moving a block to another section does not change its content.
     services.block_move(
         actor=author, block=in_new[moved.uid], section=helpers.section_of(new), position=1

@@ -316,25 +316,26 @@ def test_block_save_refuses_unknown_fields(author, block):
         )
 
 
-def test_block_delete_removes_the_block_and_keeps_its_history(author, section):
+def test_block_remove_takes_the_block_out_of_the_text_and_keeps_its_row(author, section):
     blocks = [add_block(author, section, f"Stycke {n}.") for n in (1, 2, 3)]
     middle = Block.objects.get(pk=blocks[1].pk)
 
-    services.block_delete(actor=author, block=middle, lock_version=middle.lock_version)
+    services.block_remove(actor=author, block=middle, lock_version=middle.lock_version)
 
     assert not Block.objects.filter(pk=middle.pk).exists()
+    assert Block.all_objects.get(pk=middle.pk).removed_by == author
     last = HistoricalBlock.objects.filter(id=middle.pk).order_by("-history_id").first()
-    assert (last.history_type, last.history_user) == ("-", author)
-    assert AuditEntry.objects.filter(action="block.deleted").count() == 1
+    assert (last.history_type, last.history_user) == ("~", author)
+    assert AuditEntry.objects.filter(action="block.removed").count() == 1
     assert [body for _pos, body in positions(section)] == ["Stycke 1.", "Stycke 3."]
 
 
-def test_block_delete_with_a_stale_lock_version_is_a_conflict(author, block):
+def test_block_remove_with_a_stale_lock_version_is_a_conflict(author, block):
     stale = block.lock_version
     save(author, block, body="Nyare.")
 
     with pytest.raises(services.EditConflict):
-        services.block_delete(actor=author, block=block, lock_version=stale)
+        services.block_remove(actor=author, block=block, lock_version=stale)
     assert Block.objects.filter(pk=block.pk).exists()
 
 
@@ -439,7 +440,7 @@ def test_no_edit_when_the_edition_has_left_the_authors(author, edition, section,
             actor=author, block=block, lock_version=block.lock_version, content={"body": "Nej"}
         )
     with pytest.raises(ValidationError):
-        services.block_delete(actor=author, block=block, lock_version=block.lock_version)
+        services.block_remove(actor=author, block=block, lock_version=block.lock_version)
     with pytest.raises(ValidationError):
         services.block_move(actor=author, block=block, section=section, position=1)
     with pytest.raises(ValidationError):
@@ -464,7 +465,7 @@ def test_block_edits_are_refused_to_authors_of_another_npo(other_author, section
     with pytest.raises(PermissionDenied):
         save(other_author, block, body="Kapad")
     with pytest.raises(PermissionDenied):
-        services.block_delete(actor=other_author, block=block, lock_version=block.lock_version)
+        services.block_remove(actor=other_author, block=block, lock_version=block.lock_version)
     with pytest.raises(PermissionDenied):
         services.block_move(actor=other_author, block=block, section=section, position=1)
     assert Block.objects.get(pk=block.pk).body == CLINICAL_TEXT

@@ -134,9 +134,10 @@ def edit_requests(page):
             reverse("authoring:block_autosave", kwargs={**e, "uid": block.uid}),
             block_post(block, body="Kapat utkast"),
         ),
+        ("get", reverse("authoring:block_remove", kwargs={**e, "uid": block.uid}), {}),
         (
             "post",
-            reverse("authoring:block_delete", kwargs={**e, "uid": block.uid}),
+            reverse("authoring:block_remove", kwargs={**e, "uid": block.uid}),
             {"lock_version": block.lock_version},
         ),
         (
@@ -161,7 +162,8 @@ EDIT_NAMES = [
     "block_add",
     "block_save",
     "block_autosave",
-    "block_delete",
+    "block_remove GET",
+    "block_remove",
     "block_move",
     "block_restore",
 ]
@@ -200,6 +202,7 @@ AUTHOR_STATUS = {
     "block_add": 302,
     "block_save": 302,
     "block_autosave": 200,
+    "block_remove GET": 200,
     "block_move": 302,
     "block_restore": 302,
 }
@@ -208,7 +211,7 @@ AUTHOR_STATUS = {
 def test_the_author_may_use_the_same_edit_urls(client_for, author, page):
     client = client_for(author)
     for name, (method, url, data) in zip(EDIT_NAMES, edit_requests(page), strict=True):
-        if name == "block_delete":
+        if name == "block_remove":
             continue  # would take the block away from the requests after it
         response = getattr(client, method)(url, data)
         assert response.status_code == AUTHOR_STATUS[name], (name, response.status_code)
@@ -223,7 +226,14 @@ def test_a_national_editor_may_edit_any_support(client_for, national_editor, pag
     assert Block.objects.get(pk=block.pk).body == "Redaktörens text."
 
 
-BLOCK_URLS = ["block_save", "block_autosave", "block_delete", "block_move", "block_restore"]
+BLOCK_URLS = [
+    "block_save",
+    "block_autosave",
+    "block_remove",
+    "block_reinstate",
+    "block_move",
+    "block_restore",
+]
 
 
 @pytest.mark.parametrize("name", [*BLOCK_URLS, "block_history"])
@@ -385,6 +395,97 @@ def test_anonymous_is_sent_to_sign_in_from_every_page(client, page):
         assert response["Location"].startswith("/logga-in/?next="), url
 
     assert snapshot() == before
+
+
+# --- only the fields that apply -------------------------------------------------------------------
+
+
+def test_a_text_block_form_has_no_strength_or_basis_and_a_recommendation_has_both(
+    client_for, author, page
+):
+    text = page["block"]
+    recommendation = add_block(
+        author, page["section"], "Erbjud fysisk träning.", kind="recommendation", strength="bor"
+    )
+
+    content = client_for(author).get(page["section"].get_absolute_url()).content.decode()
+
+    for name in ("strength", "basis"):
+        assert f'name="{prefix(text)}-{name}"' not in content
+        assert f'name="{prefix(recommendation)}-{name}"' in content
+    assert f'name="{prefix(text)}-care_level"' in content
+
+
+def test_a_text_block_saved_with_strength_posted_ignores_it(client_for, author, page):
+    block = page["block"]
+    url = reverse("authoring:block_save", kwargs=edition_kwargs(page["edition"], uid=block.uid))
+
+    response = client_for(author).post(
+        url, block_post(block, body="Ny text.", strength="bor", basis="evidence")
+    )
+
+    assert response.status_code == 302
+    saved = Block.objects.get(pk=block.pk)
+    assert (saved.body, saved.kind, saved.strength, saved.basis) == ("Ny text.", "text", "", "")
+
+
+def test_a_text_block_changed_into_a_recommendation_keeps_the_strength_posted(
+    client_for, author, page
+):
+    block = page["block"]
+    url = reverse("authoring:block_save", kwargs=edition_kwargs(page["edition"], uid=block.uid))
+
+    client_for(author).post(url, block_post(block, kind="recommendation", strength="kan"))
+
+    saved = Block.objects.get(pk=block.pk)
+    assert (saved.kind, saved.strength) == ("recommendation", "kan")
+
+
+def test_a_recommendation_changed_into_a_text_block_loses_strength_and_basis(
+    client_for, author, page
+):
+    block = add_block(
+        author,
+        page["section"],
+        "Erbjud fysisk träning.",
+        kind="recommendation",
+        strength="bor",
+        basis="evidence",
+    )
+    url = reverse("authoring:block_save", kwargs=edition_kwargs(page["edition"], uid=block.uid))
+
+    client_for(author).post(url, block_post(block, kind="text"))
+
+    saved = Block.objects.get(pk=block.pk)
+    assert (saved.kind, saved.strength, saved.basis) == ("text", "", "")
+
+
+def test_the_edition_page_shows_strength_and_basis_on_recommendations_only(
+    client_for, author, page
+):
+    recommendation = add_block(
+        author,
+        page["section"],
+        "Erbjud fysisk träning.",
+        kind="recommendation",
+        strength="bor",
+        basis="evidence",
+    )
+    text = page["block"]
+    content = client_for(author).get(page["edition"].get_absolute_url()).content.decode()
+
+    assert "Bör" in article(content, recommendation)
+    assert "Vetenskapligt underlag" in article(content, recommendation)
+    assert "Styrka" not in article(content, text)
+    assert "Vetenskapligt underlag" not in article(content, text)
+
+
+def test_the_text_column_keeps_a_comfortable_reading_width():
+    css = (Path(__file__).parents[2] / "static" / "css" / "app.css").read_text()
+
+    for selector in (".prose", ".edition-content"):
+        rule = re.search(rf"^{re.escape(selector)} {{([^}}]*)}}", css, re.M)
+        assert rule and "max-width: 70ch" in rule.group(1), selector
 
 
 # --- (b) the conflict page ----------------------------------------------------------------------
@@ -629,8 +730,8 @@ def test_bad_values_in_the_block_form_are_400_and_keep_the_text(client_for, auth
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("block_delete", {"lock_version": "x"}),
-        ("block_delete", {"lock_version": str(10**30)}),
+        ("block_remove", {"lock_version": "x"}),
+        ("block_remove", {"lock_version": str(10**30)}),
         ("block_restore", {"history_id": "x", "lock_version": "1"}),
         ("block_restore", {"history_id": str(10**30), "lock_version": "1"}),
         ("block_move", {"section": "x", "position": "-4"}),
@@ -866,7 +967,7 @@ def test_every_block_link_on_the_edition_history_page_opens(client_for, author, 
     e = edition_kwargs(page["edition"])
     gone = add_block(author, page["section"], "Stycke som tas bort.", care_level="both")
     gone = save(author, gone, body="Stycke som tas bort, ändrat först.")
-    services.block_delete(actor=author, block=gone, lock_version=gone.lock_version)
+    services.block_remove(actor=author, block=gone, lock_version=gone.lock_version)
     client = client_for(author)
 
     content = client.get(reverse("authoring:edition_history", kwargs=e)).content.decode()
@@ -883,7 +984,7 @@ def test_compare_page_queries_do_not_grow_with_blocks(client_for, author, co_aut
     new = services.edition_start_new(actor=author, support=support, kind="major")
     copied = list(Block.objects.filter(edition=new))
     save(author, copied[0], body="Ändrad i 2.0.")
-    services.block_delete(actor=author, block=copied[1], lock_version=copied[1].lock_version)
+    services.block_remove(actor=author, block=copied[1], lock_version=copied[1].lock_version)
     client = client_for(author)
     url = reverse("authoring:edition_compare", kwargs=edition_kwargs(new))
 

@@ -5,14 +5,14 @@ from .editions import edition_detail, edition_step
 from .editor import (
     block_add,
     block_autosave,
-    block_delete,
     block_move,
     block_preview,
+    block_remove,
     block_save,
     section_edit,
     section_presence,
 )
-from .history import block_history, block_restore, edition_compare, history
+from .history import block_history, block_reinstate, block_restore, edition_compare, history
 from .supports import (
     edition_start,
     icd10_search,
@@ -31,10 +31,11 @@ from .templates import (
 __all__ = [
     "block_add",
     "block_autosave",
-    "block_delete",
     "block_history",
     "block_move",
     "block_preview",
+    "block_reinstate",
+    "block_remove",
     "block_restore",
     "block_save",
     "edition_compare",

@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.diff import diff_words, render_inline, render_side_by_side
 from apps.core.markdown import render_markdown
@@ -55,6 +58,7 @@ def _section_context(request, edition: Edition, section: Section, forms=None) ->
         "others": others,
         "add_form": AddBlockForm(),
         "may_edit": may_edit_content(request.user, edition),
+        "removed_count": Block.all_objects.removed().filter(section=section).count(),
     }
 
 
@@ -62,7 +66,7 @@ def _section_context(request, edition: Edition, section: Section, forms=None) ->
 def section_edit(request, code, major, minor, key):
     edition = _editable_edition(request, code, major, minor)
     if not edition.is_editable:
-        messages.error(request, "Versionen är inte öppen för ändringar i sin nuvarande status.")
+        messages.error(request, _("Versionen är inte öppen för ändringar i sin nuvarande status."))
         return redirect(edition_url(edition))
     section = get_object_or_404(Section, edition=edition, key=key)
     services.presence_touch(user=request.user, section=section)
@@ -112,7 +116,7 @@ def block_save(request, code, major, minor, uid):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(edition_url(edition))
-    messages.success(request, "Blocket är sparat.")
+    messages.success(request, _("Blocket är sparat."))
     return redirect(_section_url(edition, saved.section, saved))
 
 
@@ -120,8 +124,13 @@ def _conflict_response(request, edition, current: Block, form: BlockForm):
     mine = form.content()
     ops = diff_words(current.body, mine["body"])
     left, right = render_side_by_side(ops)
-    resolve = BlockForm.for_block(current)
-    resolve.initial.update(mine)
+    # Their saved version underneath, the author's text and kind on top: the form has the
+    # fields of the kind the author chose.
+    resolve = BlockForm(
+        initial={**current.content(), **mine, "lock_version": current.lock_version},
+        prefix=form.prefix,
+        kind=mine["kind"],
+    )
     return render(
         request,
         "authoring/conflict.html",
@@ -149,7 +158,7 @@ def block_autosave(request, code, major, minor, uid):
     form = BlockForm.for_block(block, data=request.POST)
     if not form.is_valid():
         return HttpResponse(
-            "Utkastet kunde inte sparas automatiskt: kontrollera fälten.", status=400
+            _("Utkastet kunde inte sparas automatiskt: kontrollera fälten."), status=400
         )
     try:
         draft = services.block_autosave(
@@ -161,7 +170,7 @@ def block_autosave(request, code, major, minor, uid):
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=409)
     local = timezone.localtime(draft.saved_at)
-    return HttpResponse(f"Utkast sparat automatiskt {local:%H:%M:%S}.")
+    return HttpResponse(_("Utkast sparat automatiskt %(time)s.") % {"time": f"{local:%H:%M:%S}"})
 
 
 @login_required
@@ -170,7 +179,7 @@ def block_preview(request):
     # The editor's block fields carry a per-block prefix; htmx sends which one.
     form = PreviewForm(request.POST, prefix=request.POST.get("prefix") or None)
     if not form.is_valid():
-        return HttpResponse("Texten kan inte förhandsgranskas.", status=400)
+        return HttpResponse(_("Texten kan inte förhandsgranskas."), status=400)
     return HttpResponse(render_markdown(form.cleaned_data["body"]))
 
 
@@ -182,7 +191,7 @@ def block_add(request, code, major, minor, key):
     form = AddBlockForm(request.POST)
     if not form.is_valid():
         # As the other small forms: back to the section with the reason, not a 404.
-        messages.error(request, "Välj vilken sorts block som ska läggas till.")
+        messages.error(request, _("Välj vilken sorts block som ska läggas till."))
         return redirect(_section_url(edition, section))
     try:
         block = services.block_add(
@@ -195,22 +204,53 @@ def block_add(request, code, major, minor, key):
 
 
 @login_required
-@require_POST
-def block_delete(request, code, major, minor, uid):
+@require_http_methods(["GET", "HEAD", "POST"])
+def block_remove(request, code, major, minor, uid):
+    """GET asks first ("Ta bort blocket …?"), so that removing works, and is safe, without
+    JavaScript; POST removes. The block stays as a removed row that the section history
+    can put back."""
     edition = _editable_edition(request, code, major, minor)
     block = _block(edition, uid)
     section = block.section
-    try:
-        services.block_delete(
-            actor=request.user, block=block, lock_version=int(request.POST.get("lock_version", 0))
+    if request.method != "POST":
+        if not edition.is_editable:
+            messages.error(
+                request, _("Versionen är inte öppen för ändringar i sin nuvarande status.")
+            )
+            return redirect(edition_url(edition))
+        return render(
+            request,
+            "authoring/block_remove_confirm.html",
+            {
+                "support": edition.support,
+                "edition": edition,
+                "section": section,
+                "target_block": block,
+                "excerpt": Truncator(" ".join(block.body.split())).chars(120),
+            },
         )
-        messages.success(request, "Blocket är borttaget. Det finns kvar i historiken.")
+    try:
+        lock_version = int(request.POST.get("lock_version", 0))
+        services.block_remove(actor=request.user, block=block, lock_version=lock_version)
     except services.EditConflict:
         messages.error(
-            request, "Någon annan har ändrat blocket. Kontrollera ändringen innan du tar bort det."
+            request,
+            _("Någon annan har ändrat blocket. Kontrollera ändringen innan du tar bort det."),
         )
+        return redirect(_section_url(edition, section, block))
     except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", ["Ogiltig begäran."])))
+        messages.error(request, " ".join(getattr(exc, "messages", [_("Ogiltig begäran.")])))
+        return redirect(_section_url(edition, section))
+    history = edition_url(edition, "authoring:section_history", key=section.key)
+    messages.success(
+        request,
+        format_html(
+            _("Blocket är borttaget. Du kan lägga tillbaka det på sin plats från {link}."),
+            link=format_html(
+                '<a href="{}#removed-blocks">{}</a>', history, _("historiken för avsnittet")
+            ),
+        ),
+    )
     return redirect(_section_url(edition, section))
 
 
@@ -229,7 +269,7 @@ def block_move(request, code, major, minor, uid):
         data = request.POST
     form = MoveBlockForm(data, sections=edition.sections.all())
     if not form.is_valid():
-        messages.error(request, "Välj ett avsnitt och en plats att flytta blocket till.")
+        messages.error(request, _("Välj ett avsnitt och en plats att flytta blocket till."))
         return redirect(_section_url(edition, block.section, block))
     try:
         moved = services.block_move(actor=request.user, block=block, **form.cleaned_data)
