@@ -49,6 +49,7 @@ def test_opening_a_remiss_tells_the_coordinators_and_reviewers_of_the_chosen_reg
     )
     assert {n.title for n in notified} == {expected}
     note = notified.first()
+    assert note.url == f"/remiss/{consultation.pk}/svar/{skane.pk}/"
     assert note.url == services.answer_url(consultation, skane)
     assert "Välkomna!" in note.body
     assert sorted(m.to[0] for m in mail.outbox if m.subject == expected) == sorted(
