@@ -260,6 +260,7 @@ def _walk_to_published(edition) -> None:
 
     from apps.authoring.models import Edition
     from apps.authoring.workflow import edition_transition
+    from apps.remiss.calendar import next_working_day
 
     steps = [
         ("submit_for_review", AUTHOR, {}),
@@ -267,7 +268,12 @@ def _walk_to_published(edition) -> None:
         (
             "open_consultation",
             EDITOR,
-            {"closes_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat()},
+            {
+                "closes_on": next_working_day(
+                    timezone.localdate() + dt.timedelta(days=30)
+                ).isoformat(),
+                "dates_reason": "Benchmark.",
+            },
         ),
         ("close_consultation", EDITOR, {}),
         ("submit_for_approval", AUTHOR, {}),

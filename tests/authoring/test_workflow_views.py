@@ -245,7 +245,13 @@ def test_a_forged_csrf_token_is_403(author, edition):
 
 
 def _in_weeks(weeks: int) -> str:
-    return (timezone.localdate() + timedelta(weeks=weeks)).isoformat()
+    from apps.remiss.calendar import next_working_day
+
+    return next_working_day(timezone.localdate() + timedelta(weeks=weeks)).isoformat()
+
+
+# Dates set by hand (not one of the calendar's windows) need a reason.
+MANUAL_DATES = {"window": "egna", "dates_reason": "Egna datum i testet."}
 
 
 @pytest.fixture
@@ -264,7 +270,7 @@ def _regions():
     [
         (timezone.localdate, "closes_on", "Sista svarsdag måste ligga efter i dag."),
         (lambda: "imorgon", "closes_on", "Fyll i ett giltigt datum."),
-        (lambda: "", "closes_on", "Detta fält måste fyllas i."),
+        (lambda: "", "closes_on", "Ange sista svarsdag."),
     ],
     ids=["today-or-past", "garbage", "missing"],
 )
@@ -279,6 +285,7 @@ def test_open_consultation_with_a_bad_closing_date_is_400_beside_the_field(
             "kind": "remiss",
             "regions": _regions(),
             "closes_on": str(closes_on()),
+            **MANUAL_DATES,
         },
     )
     assert response.status_code == 400
@@ -297,6 +304,7 @@ def test_open_consultation_with_a_closing_date_in_the_past_is_400(
             "kind": "remiss",
             "regions": _regions(),
             "closes_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
+            **MANUAL_DATES,
         },
     )
     assert response.status_code == 400
@@ -308,7 +316,12 @@ def test_open_consultation_without_recipients_is_400(national_editor, ready, cli
     before = footprint(ready)
     response = client_for(national_editor).post(
         step_url(ready, "open_consultation"),
-        {"lock_version": ready.lock_version, "kind": "remiss", "closes_on": _in_weeks(6)},
+        {
+            "lock_version": ready.lock_version,
+            "kind": "remiss",
+            "closes_on": _in_weeks(6),
+            **MANUAL_DATES,
+        },
     )
     assert response.status_code == 400
     assert "Välj minst en mottagare." in response.content.decode()
@@ -323,6 +336,7 @@ def test_open_consultation_through_the_page(national_editor, ready, client_for):
             "kind": "synpunktsinhamtning",
             "regions": _regions()[:3],
             "closes_on": _in_weeks(6),
+            **MANUAL_DATES,
         },
     )
     assert response.status_code == 302

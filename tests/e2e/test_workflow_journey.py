@@ -219,7 +219,15 @@ def fill_consultation(closes_on: str):
             expect(checkbox).to_be_checked()
         expect(page.locator("input[name='organisations']:checked")).to_have_count(0)
         expect(page.get_by_label("Typ av remiss")).to_have_value("remiss")
-        page.get_by_label("Sista svarsdag").fill(closes_on)
+        # Dates set by hand instead of one of the calendar's windows: a working day, a reason.
+        from datetime import date
+
+        from apps.remiss.calendar import next_working_day
+
+        page.get_by_role("radio", name="Egna datum").check()
+        working_day = next_working_day(date.fromisoformat(closes_on)).isoformat()
+        page.get_by_label("Sista svarsdag (egna datum)").fill(working_day)
+        page.get_by_label("Motivering till egna datum").fill("Resten av året är redan bokat.")
 
     return fill
 

@@ -11,6 +11,7 @@ from apps.core.forms import apply_validation_error
 
 from .. import selectors, workflow
 from ..completeness import check_edition
+from ..panels import edition_panels
 from ..permissions import may_edit_content
 from ..workflow_forms import TransitionForm
 from .common import _readable_edition, _support, edition_url
@@ -33,6 +34,7 @@ def edition_detail(request, code, major, minor):
             "timeline": edition.transitions.select_related("actor"),
             "actions": workflow.available_actions(request.user, edition, problems=problems),
             "diagram": workflow.diagram(),
+            "panels": edition_panels(request, edition),
         },
     )
 
@@ -51,7 +53,8 @@ def edition_step(request, code, major, minor, name):
     form = TransitionForm(
         data, reason_required=needs_reason, initial={"lock_version": edition.lock_version}
     )
-    extra = extra_class(data) if extra_class else None
+    files = request.FILES if request.method == "POST" else None
+    extra = extra_class(data, files) if extra_class else None
     reasons = workflow.refusal_reasons(request.user, edition, transition, check_reason=False)
     status = 200
     if request.method == "POST":
