@@ -85,8 +85,9 @@ class OpenConsultationForm(forms.Form):
         queryset=Organisation.objects.other_bodies().active(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Bara vid remiss: professionsföreningar, patientorganisationer, kommuner, "
-                    "myndigheter."),
+        help_text=_(
+            "Bara vid remiss: professionsföreningar, patientorganisationer, kommuner, myndigheter."
+        ),
     )
     cover_letter = forms.CharField(
         label=_("Följebrev"),

@@ -106,9 +106,9 @@ def _plan_dates(kind: str, data: dict, today: date, errors: dict) -> tuple:
     try:
         opens_on = _parse_day(data.get("opens_on")) or today
     except ValueError:
-        errors["opens_on"] = _("Ange dagen då remissen öppnar som ett datum, till exempel %(ex)s.") % {
-            "ex": today.isoformat()
-        }
+        errors["opens_on"] = _(
+            "Ange dagen då remissen öppnar som ett datum, till exempel %(ex)s."
+        ) % {"ex": today.isoformat()}
         opens_on = None
     try:
         closes_on = _parse_day(data.get("closes_on"))
@@ -138,9 +138,7 @@ def _plan_dates(kind: str, data: dict, today: date, errors: dict) -> tuple:
         None,
     )
     if window is None and not reason:
-        errors["dates_reason"] = _(
-            "Ange varför remissen inte går ut i ett av kalenderns fönster."
-        )
+        errors["dates_reason"] = _("Ange varför remissen inte går ut i ett av kalenderns fönster.")
     return opens_on, closes_on, window, reason if window is None else ""
 
 
@@ -158,9 +156,7 @@ def _plan_recipients(kind: str, data: dict, errors: dict) -> list:
         return []
     allowed = {OrganisationKind.REGION, *OTHER_BODY_KINDS}
     if len(organisations) != len(ids) or any(o.kind not in allowed for o in organisations):
-        errors[NON_FIELD_ERRORS] = _(
-            "Bara aktiva regioner och remissinstanser kan få en remiss."
-        )
+        errors[NON_FIELD_ERRORS] = _("Bara aktiva regioner och remissinstanser kan få en remiss.")
     if kind == ConsultationKind.FEEDBACK_ROUND and any(
         o.kind != OrganisationKind.REGION for o in organisations
     ):
@@ -293,8 +289,7 @@ def announce_round(consultation: Consultation) -> int:
         _("%(organisation)s har fått %(code)s %(number)s på remiss. Sista svarsdag %(date)s.")
         if consultation.kind == ConsultationKind.REMISS
         else _(
-            "%(organisation)s har fått %(code)s %(number)s för synpunkter. "
-            "Sista svarsdag %(date)s."
+            "%(organisation)s har fått %(code)s %(number)s för synpunkter. Sista svarsdag %(date)s."
         )
     )
     body = _(

@@ -241,3 +241,12 @@ def test_an_edition_not_sent_out_has_no_round_panel(editor, client_for):
     edition = ready_edition()
     html = client_for(editor).get(edition.get_absolute_url()).content.decode()
     assert "round-summary" not in html
+
+
+def test_the_round_page_links_to_the_register_only_for_those_who_may_read_it(
+    consultation, client_for
+):
+    coordinator = grant(person(), "remiss_coordinator", region("skane"))
+    register = f'href="{reverse("remiss:register")}"'
+    assert register not in client_for(coordinator).get(round_url(consultation)).content.decode()
+    assert register in client_for(person("author")).get(round_url(consultation)).content.decode()
