@@ -13,8 +13,26 @@ from .models import AmbitionAnswer, CommentType, Position
 TEXT_MAX = 20_000
 
 
+def version_field(*, required=True) -> forms.IntegerField:
+    """The lock_version the page was drawn from; only a tampered or very old page lacks it."""
+    return forms.IntegerField(
+        label=_("Version"),
+        widget=forms.HiddenInput,
+        min_value=0,
+        required=required,
+        error_messages={
+            "required": _("Sidan är för gammal. Ladda om den och försök igen."),
+            "invalid": _("Sidan är för gammal. Ladda om den och försök igen."),
+            "min_value": _("Sidan är för gammal. Ladda om den och försök igen."),
+        },
+    )
+
+
 class AnswerForm(forms.Form):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Everything is optional in a draft; the hints say what submitting needs.
+    hide_optional_marks = True
+
+    lock_version = version_field()
     position = forms.ChoiceField(
         label=_("Ställer ni er bakom förslaget?"),
         choices=Position.choices,
@@ -100,7 +118,7 @@ class CommentForm(forms.Form):
     remiss-quote.js fills it, and its start in the block's text, from the reader's
     selection. The server finds the start itself when it is missing or wrong."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    lock_version = version_field(required=False)
     type = forms.ChoiceField(
         label=_("Typ av synpunkt"), choices=CommentType.choices, widget=forms.RadioSelect
     )
@@ -113,8 +131,12 @@ class CommentForm(forms.Form):
             "Markera orden i blocket och välj ”Citera markerad text”, eller klistra in dem här."
         ),
     )
-    quote_start = forms.IntegerField(
-        widget=forms.HiddenInput(attrs={"data-quote-start": ""}), min_value=0, required=False
+    # Where the quote starts in the block's text, as the script counted it. Only a hint: a
+    # missing or wrong one is found again on the server, so a bad value is no error.
+    quote_start = forms.CharField(
+        label=_("Citatets början"),
+        widget=forms.HiddenInput(attrs={"data-quote-start": ""}),
+        required=False,
     )
     text = forms.CharField(
         label=_("Synpunkt"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX
@@ -140,6 +162,10 @@ class CommentForm(forms.Form):
             snapshot_block=comment.snapshot_block,
             **kwargs,
         )
+
+    def clean_quote_start(self) -> int | None:
+        value = (self.cleaned_data.get("quote_start") or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
 
     def clean(self):
         cleaned = super().clean()
@@ -189,4 +215,4 @@ class DeclineForm(forms.Form):
 class VersionForm(forms.Form):
     """A confirmation (submit, remove a comment) that carries what the person saw."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    lock_version = version_field()

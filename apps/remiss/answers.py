@@ -37,6 +37,7 @@ from .models import (
 from .permissions import (
     may_change_comment,
     may_coordinate_answer,
+    may_read_answer,
     may_write_answer,
     round_has_opened,
 )
@@ -214,9 +215,14 @@ def submit_problems(recipient: Recipient, answer: Answer | None, today: date) ->
 
 def _visible(actor, recipient: Recipient) -> None:
     """The draft does not exist for anyone outside the organisation, nor before the round
-    opens (404, not 403)."""
-    if not (round_has_opened(recipient.consultation) and may_write_answer(actor, recipient)):
+    opens (404, not 403); a submitted answer is read by more people, who still change
+    nothing (403)."""
+    if round_has_opened(recipient.consultation) and may_write_answer(actor, recipient):
+        return
+    answer = Answer.objects.filter(recipient_id=recipient.pk).first()
+    if not may_read_answer(actor, recipient, answer):
         raise Http404
+    raise PermissionDenied(_("Bara remissinstansens samordnare och granskare skriver svaret."))
 
 
 def _locked_recipient(recipient: Recipient) -> Recipient:
