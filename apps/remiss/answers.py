@@ -226,8 +226,10 @@ def _visible(actor, recipient: Recipient) -> None:
 
 
 def _locked_recipient(recipient: Recipient) -> Recipient:
+    """The recipient row is the lock of its whole answer (the answer row may not exist yet);
+    of=self, so that the round's and the organisation's rows are not locked along with it."""
     return (
-        Recipient.objects.select_for_update()
+        Recipient.objects.select_for_update(of=("self",))
         .select_related("consultation", "organisation")
         .get(pk=recipient.pk)
     )

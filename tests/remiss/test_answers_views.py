@@ -355,7 +355,29 @@ def test_a_stale_save_gets_the_conflict_page_with_both_texts(as_reviewer, coordi
     assert "Samordnarens sparade text" in html
     assert "Granskarens egen text" in html
     assert f'name="lock_version" value="{current_answer(recipient).lock_version}"' in html
+    assert '<ins class="diff-ins">' in html and '<del class="diff-del">' in html
     assert current_answer(recipient).general_comment == "Samordnarens sparade text"
+
+
+def test_an_organisation_answers_through_its_own_coordinator(client_for, editor):
+    consultation = round_with_text(editor=editor, recipients=(HOME, "lakaresallskapet"))
+    society = recipient_of(consultation, "lakaresallskapet")
+    coordinator = member("remiss_coordinator", "lakaresallskapet")
+    client = client_for(coordinator)
+
+    page = client.get(answer_path(society))
+    saved = client.post(
+        answer_path(society, "remiss:answer_save"), answer_form_data(society, position="yes")
+    )
+    submitted = client.post(
+        answer_path(society, "remiss:answer_submit"),
+        {"lock_version": current_answer(society).lock_version},
+    )
+
+    assert page.status_code == 200
+    assert "Organisationens svar" in text_of(page)
+    assert (saved.status_code, submitted.status_code) == (302, 302)
+    assert current_answer(society).is_submitted
 
 
 def test_saving_the_conflict_page_form_replaces_their_version_knowingly(

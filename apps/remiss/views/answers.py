@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.authoring.models import SnapshotBlock, SnapshotSection
+from apps.core.diff import diff_words, render_inline
 from apps.core.forms import CONFLICT_STATUS, FORM_ERRORS_STATUS, apply_validation_error
 from apps.core.uploads import document_response
 
@@ -208,12 +209,18 @@ def _answer_conflict(request, recipient, current: Answer, form: AnswerForm):
             )
         }
     )
+    diffs = [
+        (AnswerForm.base_fields[name].label, render_inline(diff_words(theirs, mine[name] or "")))
+        for name in ("position_motivation", "ambition_motivation", "general_comment")
+        if (theirs := getattr(current, name)) != (mine[name] or "").strip()
+    ]
     return render(
         request,
         "remiss/answer_conflict.html",
         {
             **_header(recipient, current),
             "theirs": current,
+            "diffs": diffs,
             "form": resolve,
             "file_lost": bool(form.cleaned_data.get("impact_statement")),
         },
