@@ -235,12 +235,12 @@ def snapshot_serialise(snapshot: Snapshot) -> bytes:
 
 
 def block_statuses(
-    snapshot_blocks: Iterable[SnapshotBlock], edition: Edition
+    frozen_blocks: Iterable[SnapshotBlock], edition: Edition
 ) -> dict[uuid.UUID, BlockStatus]:
     """For each snapshot block, by uid: is the block in `edition` (the same edition later
     on, or a later edition of the support) unchanged, changed or removed since the snapshot?
     A block the edition no longer has at all counts as removed. One query for any number."""
-    wanted = {block.uid: block.content_hash for block in snapshot_blocks}
+    wanted = {block.uid: block.content_hash for block in frozen_blocks}
     if not wanted:
         return {}
     current = {
