@@ -112,6 +112,12 @@ def _edition_compare(rewrite_all: bool) -> str:
     return f"/kunskapsstod/{made['code']}/version/{made['number']}/jamfor/"
 
 
+def _remiss_round(page: str) -> str:
+    import remiss_content
+
+    return f"/remiss/{remiss_content.full_round()['pk']}/{page}"
+
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         BASELINE,
@@ -191,6 +197,29 @@ SCENARIOS: list[Scenario] = [
         "Mina uppgifter of a national editor (every edition waiting for the national editors)",
         login_as=DEMO_NATIONAL_EDITOR,
         expect="Nationell redaktör",
+    ),
+    Scenario(
+        "remiss_comments",
+        "/remiss/<pk>/synpunkter/",
+        "Comments on the text sent out: 21 answers of 30 comments at their blocks, quotes marked",
+        login_as=DEMO_NATIONAL_EDITOR,
+        setup=lambda: _remiss_round("synpunkter/"),
+        expect="630 synpunkter i inskickade remissvar.",
+    ),
+    Scenario(
+        "remiss_table",
+        "/remiss/<pk>/sammanstallning/",
+        "Response table of the same round: summary, 630 comments by block, half responded",
+        login_as=DEMO_NATIONAL_EDITOR,
+        setup=lambda: _remiss_round("sammanstallning/"),
+        expect="Synpunkter och bemötanden",
+    ),
+    Scenario(
+        "remiss_table_xlsx",
+        "/remiss/<pk>/sammanstallning.xlsx",
+        "The same response table as an XLSX download (openpyxl, one row per comment)",
+        login_as=DEMO_NATIONAL_EDITOR,
+        setup=lambda: _remiss_round("sammanstallning.xlsx"),
     ),
 ]
 

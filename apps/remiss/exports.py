@@ -52,10 +52,10 @@ def rows(reading) -> list[list[str]]:
                 item.section_title,
                 item.block_label,
                 item.organisation.name,
-                comment.get_type_display(),
+                item.type_label,
                 comment.quote,
                 comment.text,
-                response.get_decision_display() if response else "",
+                item.decision_label,
                 response.motivation if response else "",
             ]
         )

@@ -214,12 +214,18 @@ class Filters:
 
 @dataclass
 class CommentItem:
+    """One comment as the pages and the exports show it. The labels are looked up once per
+    reading, not per row (a choice's label goes through the translation machinery)."""
+
     comment: Comment
     organisation: object
     section_title: str
     block_label: str
     quote_html: SafeString
     response: Response | None
+    type_label: str = ""
+    position_label: str = ""  # the answer's position
+    decision_label: str = ""
     applied_block: Block | None = None
     # "" unchanged, "changed", "removed": the block in the text worked on now, by hash.
     block_change: str = ""
@@ -337,11 +343,14 @@ def read_round(consultation: Consultation, filters: Filters | None = None) -> Ro
     for recipient_id, _type, _decision in everything:
         summaries[recipient_id].comments += 1
 
+    # The answers and organisations come with the recipients above: a comment row brings
+    # only itself and its response.
+    submitted_answers = {s.answer.pk: s for s in summaries.values() if s.answer is not None}
     comments = (
         Comment.objects.filter(
             answer__recipient__consultation=consultation, answer__submitted_at__isnull=False
         )
-        .select_related("answer", "answer__recipient__organisation", "response")
+        .select_related("response")
         .order_by("answer__recipient__organisation__name", "created_at", "id")
     )
     if filters.recipient:
@@ -404,7 +413,12 @@ def read_round(consultation: Consultation, filters: Filters | None = None) -> Ro
         if sb.section_id in by_section:
             by_section[sb.section_id].blocks.append(item)
 
+    type_labels = {value: str(label) for value, label in CommentType.choices}
+    position_labels = {value: str(label) for value, label in Position.choices}
+    decision_labels = {value: str(label) for value, label in Decision.choices}
     for comment in comments:
+        summary = submitted_answers[comment.answer_id]
+        comment.answer = summary.answer
         block = by_block_pk.get(comment.snapshot_block_id)
         if block is None:  # a comment on another snapshot's block: not this round's text
             continue
@@ -415,7 +429,7 @@ def read_round(consultation: Consultation, filters: Filters | None = None) -> Ro
         block.comments.append(
             CommentItem(
                 comment=comment,
-                organisation=comment.answer.recipient.organisation,
+                organisation=summary.recipient.organisation,
                 section_title=by_section[block.block.section_id].section.title
                 if block.block.section_id in by_section
                 else "",
@@ -424,6 +438,9 @@ def read_round(consultation: Consultation, filters: Filters | None = None) -> Ro
                 if comment.quote
                 else SafeString(""),
                 response=response,
+                type_label=type_labels.get(comment.type, comment.type),
+                position_label=position_labels.get(summary.answer.position, ""),
+                decision_label=decision_labels.get(response.decision, "") if response else "",
                 applied_block=live_by_uid.get(response.applied_block_uid)
                 if response is not None and response.applied_block_uid
                 else None,
