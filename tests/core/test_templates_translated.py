@@ -26,11 +26,14 @@ _BLOCKTRANSLATE = re.compile(
 )
 _TAG = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.DOTALL)
 _COMMENT_BLOCK = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.DOTALL)
+# Blocks that fill an attribute no one reads (the page's CSS classes).
+_CLASS_BLOCK = re.compile(r"{%\s*block\s+\w*class\s*%}.*?{%\s*endblock\s*%}", re.DOTALL)
 
 
 def untranslated(source: str, *, html: bool = True) -> list[str]:
     """The pieces of literal text in a template source that are shown untranslated."""
     text = _COMMENT_BLOCK.sub("", source)
+    text = _CLASS_BLOCK.sub(PLACEHOLDER, text)
     text = _BLOCKTRANSLATE.sub(PLACEHOLDER, text)
     text = _TAG.sub(PLACEHOLDER, text)
     if not html:
@@ -79,6 +82,7 @@ def test_template_shows_no_untranslated_text(path):
         ("{% blocktranslate with n=count %}{{ n }} block{% endblocktranslate %}", []),
         ("<p>Version {{ edition.number }}</p>", ["Version"]),
         ("{% comment %}Why this is here{% endcomment %}<p>{{ x }}</p>", []),
+        ("{% block main_class %}page page--wide{% endblock %}<p>Ja</p>", ["Ja"]),
         ('<input type="hidden" name="direction" value="up">', []),
         ('<input type="submit" value="Spara">', ['input[value="Spara"]']),
     ],
