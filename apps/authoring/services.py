@@ -37,9 +37,7 @@ AUDIT_ACTIONS = {
     "support.updated": "Kunskapsstödets uppgifter ändrade",
     "edition.started": "Ny version påbörjad",
     "block.added": "Block tillagt",
-    # Entries written before removal kept the row; named so the audit log can still show them.
     "block.deleted": "Block borttaget",
-    "block.removed": "Block borttaget",
     "block.reinstated": "Borttaget block återställt",
     "block.moved": "Block flyttat",
     "block.restored": "Tidigare version av block återställd",
@@ -404,7 +402,7 @@ def block_remove(*, actor, block: Block, lock_version: int) -> Block:
         _touch_edition(edition, actor)
         audit.record(
             actor=actor,
-            action="block.removed",
+            action="block.deleted",
             obj=edition,
             scope=locked.section.title,
             details={"block": str(locked.uid)},

@@ -108,7 +108,7 @@ def test_removing_keeps_the_row_marked_removed_by_whom_and_when(author, section,
     last = HistoricalBlock.objects.filter(id=row.pk).order_by("-history_id").first()
     assert (last.history_type, last.history_user) == ("~", author)
     assert last.history_change_reason == "Blocket togs bort."
-    entry = AuditEntry.objects.get(action="block.removed")
+    entry = AuditEntry.objects.get(action="block.deleted")
     assert (entry.actor, entry.details["block"]) == (author, str(row.uid))
 
 
@@ -227,7 +227,7 @@ def test_the_question_shows_the_start_of_the_text_and_changes_nothing(
     assert f'action="{remove_url(block)}"' in content
     assert 'name="csrfmiddlewaretoken"' in content
     assert (every_block(), HistoricalBlock.objects.count()) == (before, history)
-    assert not AuditEntry.objects.filter(action="block.removed").exists()
+    assert not AuditEntry.objects.filter(action="block.deleted").exists()
 
 
 def test_the_question_about_an_empty_block_names_its_kind(client_for, author, section):

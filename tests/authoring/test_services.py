@@ -326,7 +326,7 @@ def test_block_remove_takes_the_block_out_of_the_text_and_keeps_its_row(author, 
     assert Block.all_objects.get(pk=middle.pk).removed_by == author
     last = HistoricalBlock.objects.filter(id=middle.pk).order_by("-history_id").first()
     assert (last.history_type, last.history_user) == ("~", author)
-    assert AuditEntry.objects.filter(action="block.removed").count() == 1
+    assert AuditEntry.objects.filter(action="block.deleted").count() == 1
     assert [body for _pos, body in positions(section)] == ["Stycke 1.", "Stycke 3."]
 
 
