@@ -410,9 +410,16 @@ def block_remove(*, actor, block: Block, lock_version: int) -> Block:
     return locked
 
 
-def block_reinstate(*, actor, block: Block, lock_version: int) -> Block:
+def block_reinstate(
+    *, actor, block: Block, lock_version: int, content: dict | None = None
+) -> Block:
     """Put a removed block back at its place: the position it had among the live blocks of
-    its section, the blocks from there on moving one step down."""
+    its section, the blocks from there on moving one step down. `content` is the text of
+    someone who was still writing in the block when a co-author removed it: it comes back
+    with the block, so that no word of theirs is lost."""
+    unknown = set(content or {}) - set(Block.CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown block fields: {unknown}")
     with transaction.atomic():
         edition = _lock_editable_edition(actor, block.edition_id)
         locked = Block.all_objects.select_for_update().select_related("section").get(pk=block.pk)
@@ -429,6 +436,9 @@ def block_reinstate(*, actor, block: Block, lock_version: int) -> Block:
         locked.position = position
         locked.removed_at = None
         locked.removed_by = None
+        for field, value in (content or {}).items():
+            setattr(locked, field, value)
+        locked.content_hash = Block.hash_content(locked.content())
         locked.lock_version += 1
         locked.updated_by = actor
         locked._history_user = actor

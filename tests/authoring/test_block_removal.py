@@ -448,3 +448,71 @@ def test_the_section_history_queries_do_not_grow_with_removed_blocks(
 
     small = queries_with(2)
     assert queries_with(20) == small
+
+
+# --- writing in a block a co-author removed -------------------------------------------------
+
+
+def block_form_data(block, body: str) -> dict:
+    prefix = f"b-{str(block.uid)[:8]}"
+    return {
+        f"{prefix}-kind": block.kind,
+        f"{prefix}-body": body,
+        f"{prefix}-care_level": block.care_level,
+        f"{prefix}-depth": block.depth,
+        f"{prefix}-references": "",
+        f"{prefix}-lock_version": block.lock_version,
+    }
+
+
+def save_url(block) -> str:
+    return reverse("authoring:block_save", kwargs=kwargs_of(block))
+
+
+def test_saving_into_a_block_a_coauthor_removed_keeps_the_text_on_a_conflict_page(
+    client_for, author, section, three
+):
+    coauthor = grant(UserFactory(full_name="Maja Medförfattare"), "author", npo())
+    stale = Block.objects.get(pk=three[1].pk)
+    remove(coauthor, stale)
+    before = every_block()
+
+    response = client_for(author).post(save_url(stale), block_form_data(stale, "Mitt nya stycke."))
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Mitt nya stycke." in page
+    assert "Maja Medförfattare tog bort blocket" in page
+    assert 'name="reinstate" value="1"' in page
+    assert every_block() == before  # nothing changed until the author chooses
+
+
+def test_choosing_to_reinstate_puts_the_block_back_with_the_authors_text(
+    client_for, author, section, three
+):
+    coauthor = grant(UserFactory(full_name="Maja Medförfattare"), "author", npo())
+    stale = Block.objects.get(pk=three[1].pk)
+    remove(coauthor, stale)
+
+    response = client_for(author).post(
+        save_url(stale), {**block_form_data(stale, "Mitt nya stycke."), "reinstate": "1"}
+    )
+
+    assert response.status_code == 302
+    assert live_bodies(section) == ["A.", "Mitt nya stycke.", "C."]
+    back = Block.objects.get(pk=stale.pk)
+    assert back.content_hash == Block.hash_content(back.content())
+
+
+def test_autosave_into_a_removed_block_answers_a_conflict_and_saves_no_draft(
+    client_for, author, three
+):
+    stale = Block.objects.get(pk=three[0].pk)
+    remove(author, stale)
+    url = reverse("authoring:block_autosave", kwargs=kwargs_of(stale))
+
+    response = client_for(author).post(url, block_form_data(stale, "Halvskrivet"))
+
+    assert response.status_code == 409
+    assert "tagits bort" in response.content.decode()
+    assert not stale.drafts.exists()

@@ -99,8 +99,10 @@ def _section_url(edition: Edition, section: Section, block: Block | None = None)
 @require_POST
 def block_save(request, code, major, minor, uid):
     edition = _editable_edition(request, code, major, minor)
-    block = _block(edition, uid)
+    block = _block_even_removed(edition, uid)
     form = BlockForm.for_block(block, data=request.POST)
+    if block.is_removed:
+        return _saved_into_removed_block(request, edition, block, form)
     if not form.is_valid():
         context = _section_context(request, edition, block.section, forms={block.pk: form})
         return render(request, "authoring/section_edit.html", context, status=400)
@@ -118,6 +120,36 @@ def block_save(request, code, major, minor, uid):
         return redirect(edition_url(edition))
     messages.success(request, _("Blocket är sparat."))
     return redirect(_section_url(edition, saved.section, saved))
+
+
+def _block_even_removed(edition: Edition, uid) -> Block:
+    return get_object_or_404(
+        Block.all_objects.select_related("section", "removed_by"), edition=edition, uid=uid
+    )
+
+
+def _saved_into_removed_block(request, edition, block: Block, form: BlockForm):
+    """A co-author removed the block while this person was writing in it. Their text is
+    kept: shown on a conflict page, and put back with the block if they choose so."""
+    if form.is_valid() and request.POST.get("reinstate") == "1":
+        try:
+            saved = services.block_reinstate(
+                actor=request.user,
+                block=block,
+                lock_version=block.lock_version,
+                content=form.content(),
+            )
+        except (services.EditConflict, ValidationError):
+            messages.error(request, _("Blocket kunde inte återställas. Försök igen."))
+            return redirect(_section_url(edition, block.section))
+        messages.success(request, _("Blocket är återställt på sin plats med din text."))
+        return redirect(_section_url(edition, saved.section, saved))
+    return render(
+        request,
+        "authoring/removed_conflict.html",
+        {"support": edition.support, "edition": edition, "target_block": block, "form": form},
+        status=409,
+    )
 
 
 def _conflict_response(request, edition, current: Block, form: BlockForm):
@@ -154,7 +186,15 @@ def _conflict_response(request, edition, current: Block, form: BlockForm):
 @require_POST
 def block_autosave(request, code, major, minor, uid):
     edition = _editable_edition(request, code, major, minor)
-    block = _block(edition, uid)
+    block = _block_even_removed(edition, uid)
+    if block.is_removed:
+        return HttpResponse(
+            _(
+                "Blocket har tagits bort av en medförfattare. Din text finns kvar i rutan: "
+                "spara för att välja om blocket ska återställas med den."
+            ),
+            status=409,
+        )
     form = BlockForm.for_block(block, data=request.POST)
     if not form.is_valid():
         return HttpResponse(
