@@ -202,3 +202,11 @@ def test_the_extension_keeps_the_round_open_past_its_closing_date(editor, consul
     Recipient.objects.filter(pk=skane.pk).update(status=RecipientStatus.SUBMITTED)
     close_due_consultations()
     assert Edition.objects.get(pk=consultation.edition_id).state == "revision"
+
+
+def test_an_empty_extension_form_is_400_with_both_messages(editor, skane, client_for):
+    response = client_for(editor).post(extend_url(skane), {})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ange det nya sista svarsdatumet." in html
+    assert "Ange skälet till förlängningen." in html

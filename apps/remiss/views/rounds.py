@@ -90,7 +90,7 @@ def recipient_extend(request, pk, recipient_pk):
     if not may_manage_rounds(request.user):
         raise PermissionDenied
     form = ExtensionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"until": recipient.extended_until, "reason": recipient.extension_reason},
     )
     if request.method == "POST" and form.is_valid():
