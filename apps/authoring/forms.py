@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organisation
+from apps.core.markdown import validate_markdown_source
 from apps.core.widgets import FastSelect
 
 from . import icd10
@@ -106,6 +107,7 @@ class BlockForm(forms.Form):
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 8, "data-markdown-editor": ""}),
         strip=False,
+        validators=[validate_markdown_source],
     )
     care_level = forms.ChoiceField(
         label=_("Vårdnivå"),

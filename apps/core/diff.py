@@ -30,6 +30,7 @@ from typing import Literal
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 EQUAL: Literal["equal"] = "equal"
 INSERT: Literal["insert"] = "insert"
@@ -41,6 +42,13 @@ DELETE: Literal["delete"] = "delete"
 # case for two unrelated 50 KB texts at a few hundred milliseconds including tokenising, while
 # ordinary edits of even very long blocks use a few thousand.
 WORK_BUDGET = 400_000
+
+# What a page may say when ``stats["coarse"]`` is set: the texts (or parts of them) differ too
+# much to compare word by word within the budget, so they are shown whole, side by side.
+COARSE_NOTICE = gettext_lazy(
+    "Texterna skiljer sig för mycket för att jämföras ord för ord; de visas i sin helhet, "
+    "sida vid sida."
+)
 
 # No single matcher call may take more than this share of the budget, so that one hopeless span
 # (two unrelated paragraphs) cannot starve the other changed spans of the same block.
@@ -129,7 +137,16 @@ class _Budget:
         self.spent = 0
         self.stats = stats if stats is not None else {}
         self.stats.update(
-            budget=limit, work=0, matcher_calls=0, find_calls=0, max_pair=0, fallbacks=0
+            budget=limit,
+            work=0,
+            matcher_calls=0,
+            find_calls=0,
+            max_pair=0,
+            fallbacks=0,
+            split_chars=0,
+            units=0,
+            operations=0,
+            coarse=False,
         )
 
     def spend(self, cost: int, allowance: int) -> None:
@@ -188,18 +205,28 @@ def diff_words(
 
     Adjacent ops never share a kind. ``stats``, if given, is filled in with the work done:
     ``work`` (comparisons charged, never above ``budget``), ``matcher_calls``, ``find_calls``,
-    ``max_pair`` (largest len(a) * len(b) handed to a matcher) and ``fallbacks`` (spans shown
-    coarser because the budget ran out). ``budget`` defaults to WORK_BUDGET.
+    ``max_pair`` (largest len(a) * len(b) handed to a matcher), ``fallbacks`` (spans shown
+    coarser because the budget ran out), ``split_chars`` and ``units`` (characters split into
+    lines, sentences and words, and the pieces they gave: at most three times the texts, one
+    pass per level), ``operations`` (``work`` + ``units``: all the diff did, bounded by
+    ``budget`` plus a multiple of the texts' length) and ``coarse`` (True when some part is
+    shown whole rather than word by word: the texts differ too much, see COARSE_NOTICE).
+    ``budget`` defaults to WORK_BUDGET.
     """
     tracker = _Budget(WORK_BUDGET if budget is None else budget, stats)
     ops: list[Op] = []
     _diff_level(old, new, 0, tracker, ops)
-    return _normalise(ops)
+    result = _normalise(ops)
+    tracker.stats["operations"] = tracker.stats["work"] + tracker.stats["units"]
+    tracker.stats["coarse"] = tracker.stats["fallbacks"] > 0
+    return result
 
 
 def _diff_level(a: str, b: str, level: int, budget: _Budget, out: list[Op]) -> None:
     split = _LEVELS[level]
     a_units, b_units = split(a), split(b)
+    budget.stats["split_chars"] += len(a) + len(b)
+    budget.stats["units"] += len(a_units) + len(b_units)
     head, tail = _common_affix(a_units, b_units)
     a_mid = a_units[head : len(a_units) - tail]
     b_mid = b_units[head : len(b_units) - tail]
