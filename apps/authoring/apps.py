@@ -78,5 +78,8 @@ class AuthoringConfig(AppConfig):
                     transition.name, workflow_effects.cancel_planned_publication
                 )
         workflow.register_effect("publish", workflow_effects.publish)
+        # Taken before the effects of higher apps run: remiss attaches the snapshot it finds.
+        workflow.register_effect("open_consultation", workflow_effects.freeze_sent_text)
+        workflow.register_effect("publish", workflow_effects.freeze_published_text)
         workflow.register_effect("withdraw", workflow_effects.withdraw)
         workflow.register_form("publish", PublishForm)

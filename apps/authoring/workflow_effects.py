@@ -9,7 +9,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .models import Edition, EditionKind, EditionTransition, Support
+from .models import Edition, EditionKind, EditionTransition, SnapshotPurpose, Support
+from .snapshots import snapshot_take
 from .workflow_states import EditionState as S
 
 
@@ -69,4 +70,21 @@ def withdraw(*, edition: Edition, actor, data: dict, record: EditionTransition) 
     """Readers no longer see it: the support has no published edition until the next."""
     Support.objects.filter(pk=edition.support_id, current_published_edition=edition).update(
         current_published_edition=None
+    )
+
+
+def freeze_sent_text(*, edition: Edition, actor, data: dict, record: EditionTransition) -> None:
+    """What the recipients read and comment on is the text as it stood when the round
+    opened, whatever happens to the live blocks later."""
+    snapshot_take(
+        edition=edition, purpose=SnapshotPurpose.CONSULTATION, transition=record, actor=actor
+    )
+
+
+def freeze_published_text(
+    *, edition: Edition, actor, data: dict, record: EditionTransition
+) -> None:
+    """Readers, the API and regional additions read the published snapshot only."""
+    snapshot_take(
+        edition=edition, purpose=SnapshotPurpose.PUBLICATION, transition=record, actor=actor
     )

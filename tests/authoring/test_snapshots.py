@@ -556,3 +556,17 @@ def test_an_emptied_database_takes_the_snapshots_with_it(frozen):
         SnapshotBlock.objects.count(),
     ) == (0, 0, 0)
     assert Edition.objects.count() == 0
+
+
+def test_the_publish_step_freezes_the_published_text(author):
+    """The publish step takes the publication snapshot: what readers see is frozen."""
+    from apps.authoring.models import Snapshot, SnapshotPurpose
+
+    edition = helpers.working_edition(helpers.make_support(author))
+    helpers.make_complete(edition, author)
+    edition = helpers.move_to(edition, S.APPROVED)
+    edition = helpers.take(helpers.person("national_editor"), edition, "publish")
+
+    snapshot = Snapshot.objects.get(edition=edition, purpose=SnapshotPurpose.PUBLICATION)
+    assert snapshot.transition.name == "publish"
+    assert snapshot.blocks.count() == Block.objects.filter(edition=edition).count()

@@ -279,7 +279,11 @@ def test_the_builtin_effects_are_registered_like_any_other_apps_and_run_first():
     assert workflow.effects_for("publish") == (
         workflow_effects.cancel_planned_publication,
         workflow_effects.publish,
+        workflow_effects.freeze_published_text,
     )
+    opening = workflow.effects_for("open_consultation")
+    assert opening[0] is workflow_effects.freeze_sent_text  # before remiss attaches it
+    assert remiss.consultation_open_effect in opening[1:]
     assert workflow.effects_for("withdraw") == (workflow_effects.withdraw,)
     assert workflow.effects_for("return_from_editorial_review") == (
         workflow_effects.cancel_planned_publication,
