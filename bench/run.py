@@ -304,6 +304,8 @@ def server_env(database_url: str) -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         DEBUG="false",
         SECURE_SSL_REDIRECT="false",
+        # The minimal view is served only when asked for (config/urls.py).
+        BENCH_MINIMAL_VIEW="true",
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

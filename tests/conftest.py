@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import UserFactory, grant
@@ -10,6 +11,8 @@ def _media_and_cache(settings, tmp_path):
     settings.AXES_ENABLED = True
     # Uploaded documents go to a folder of the test's own, never into the project.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Rate limits (password reset) count in Django's cache: each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture

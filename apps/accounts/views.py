@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from apps.core import audit
 from apps.core.forms import (
@@ -48,6 +50,49 @@ def _require(allowed: bool) -> None:
 class SignInView(FormErrorsStatusMixin, auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+# Every password-reset request sends a mail, so the requests are limited per address and per
+# client address, as sign-in is (django-axes): django-ratelimit's counters in Django's cache
+# (exact across workers with a shared cache such as memcached or Redis; per process with the
+# default local-memory cache). The limit applies whether or not the address has an account,
+# so that the answer never tells which addresses exist.
+PASSWORD_RESET_RATE_PER_ADDRESS = "3/h"
+PASSWORD_RESET_RATE_PER_CLIENT = "10/h"
+TOO_MANY_RESETS = _(
+    "För många begäranden om nytt lösenord har gjorts. Vänta en stund och försök igen senare."
+)
+
+
+def _password_reset_throttled(request, email: str) -> bool:
+    address = email.strip().lower()
+    # Both counters count every request, so that neither can be used to go around the other.
+    by_address = is_ratelimited(
+        request,
+        group="password_reset:address",
+        key=lambda _group, _request: address,
+        rate=getattr(settings, "PASSWORD_RESET_RATE_PER_ADDRESS", PASSWORD_RESET_RATE_PER_ADDRESS),
+        increment=True,
+    )
+    by_client = is_ratelimited(
+        request,
+        group="password_reset:client",
+        key="ip",
+        rate=getattr(settings, "PASSWORD_RESET_RATE_PER_CLIENT", PASSWORD_RESET_RATE_PER_CLIENT),
+        increment=True,
+    )
+    return by_address or by_client
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a limit on the mails it sends: over it, the same form
+    page says (with status 429) that too many requests were made, and no mail goes out."""
+
+    def form_valid(self, form):
+        if _password_reset_throttled(self.request, form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY_RESETS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class InvitationAcceptView(FormErrorsStatusMixin, auth_views.PasswordResetConfirmView):

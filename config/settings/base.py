@@ -185,6 +185,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Markdown sanitiser: "nh3" (maintained, default) or "bleach" (no longer maintained).
 MARKDOWN_SANITIZER = os.environ.get("MARKDOWN_SANITIZER", "nh3")
+# The longest Markdown text a form accepts (apps.core.markdown.validate_markdown_source).
+MARKDOWN_SOURCE_MAX_CHARS = int(os.environ.get("MARKDOWN_SOURCE_MAX_CHARS", "100000"))
+
+# bench/ measures pages against a minimal view (/_bench/minimal/); the site serves it only
+# when the bench asks for it.
+BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
 
 LOGGING = {
     "version": 1,
