@@ -252,6 +252,29 @@ def big_block_history() -> dict:
     }
 
 
+# The slowest texts of issue #8: saved through the service (the form now refuses them), as
+# texts saved before the limit existed would be.
+PATHOLOGICAL_FIRST = "[a](" * 20000  # 80 KB: the edition page took 122 s
+PATHOLOGICAL_SECOND = "[" * 50000  # 50 KB: the edition page took 18.6 s, the preview 3 s
+
+
+@functools.cache
+def pathological_block() -> dict:
+    """A draft whose one block held "[" * 50000 and now holds "[a](" * 20000."""
+    from apps.authoring import services
+    from apps.authoring.history import block_versions
+    from apps.authoring.models import Section
+
+    support = _new_support("Hjärtsvikt – bench med patologisk text")
+    section = Section.objects.get(edition=support.working_edition, key="behandling")
+    block = services.block_add(actor=_user(AUTHOR), section=section, kind="text")
+    common = {"kind": "text", "care_level": "both", "depth": "base"}
+    for body in (PATHOLOGICAL_SECOND, PATHOLOGICAL_FIRST):
+        block = _save(block, {**common, "body": body})
+    versions = block_versions(block)  # newest first: "[a](", "[", empty
+    return {"code": support.code, "uid": str(block.uid), "ids": [v.history_id for v in versions]}
+
+
 def _walk_to_published(edition) -> None:
     """1.0 from draft to published, each step by the role the workflow asks for."""
     import datetime as dt

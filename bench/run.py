@@ -112,6 +112,23 @@ def _edition_compare(rewrite_all: bool) -> str:
     return f"/kunskapsstod/{made['code']}/version/{made['number']}/jamfor/"
 
 
+def _edition_pathological() -> str:
+    import content
+
+    return f"/kunskapsstod/{content.pathological_block()['code']}/version/1.0/"
+
+
+def _history_pathological() -> str:
+    import content
+
+    made = content.pathological_block()
+    ids = made["ids"]
+    return (
+        f"/kunskapsstod/{made['code']}/version/1.0/block/{made['uid']}/historik/"
+        f"?fran={ids[1]}&till={ids[0]}"
+    )
+
+
 def _remiss_round(page: str) -> str:
     import remiss_content
 
@@ -183,6 +200,22 @@ SCENARIOS: list[Scenario] = [
         login_as=DEMO_AUTHOR,
         setup=lambda: _edition_compare(True),
         expect="Ändrat",
+    ),
+    Scenario(
+        "edition_pathological",
+        "/kunskapsstod/<code>/version/1.0/",
+        'Edition page of a draft whose block holds "[a](" * 20000 (issue #8: 122 s)',
+        login_as=DEMO_AUTHOR,
+        setup=_edition_pathological,
+        expect="[a](",
+    ),
+    Scenario(
+        "history_pathological",
+        "/kunskapsstod/<code>/version/1.0/block/<uid>/historik/?fran=…&till=…",
+        'Block history: "[" * 50000 against "[a](" * 20000, both rendered and diffed',
+        login_as=DEMO_AUTHOR,
+        setup=_history_pathological,
+        expect="diff-ins",
     ),
     Scenario(
         "overview",

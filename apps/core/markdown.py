@@ -20,6 +20,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from contextlib import contextmanager
 
 import bleach
 import markdown
@@ -158,19 +159,28 @@ def sanitize_html(html: str, backend: str | None = None) -> str:
 #    characters become private-use stand-ins that are turned back into the characters after
 #    parsing, so they read as typed; everywhere else the text reaches the parser unchanged.
 # 2. The parser is instrumented: its character-by-character scans, the copies of a paragraph
-#    that each inline match makes and the block tests are charged against a work budget
-#    linear in the input (WORK_BASE + WORK_PER_CHAR per character). When a text would spend
-#    more, parsing stops and the text is rendered again with its inline markup shown as
-#    typed (headings, lists and quotes kept), and, should that overrun too, as escaped plain
-#    paragraphs. Such a text is refused when it is saved (validate_markdown_source), so the
-#    fallback only meets texts saved before the limit existed.
+#    that each inline match makes, every inline pattern tried, every element and every step
+#    of the block parser are charged against a work budget linear in the input (WORK_BASE +
+#    WORK_PER_CHAR per character). When a text would spend more, parsing stops; if inline
+#    markup was the trouble, the text is rendered again (with half the budget) with its
+#    inline markup shown as typed (headings, lists and quotes kept), and otherwise, or should
+#    that overrun too, as escaped plain paragraphs. HTML nested deeper than HTML_DEPTH_LIMIT
+#    never reaches the sanitisers. Such a text is refused when it is saved
+#    (validate_markdown_source), so the fallbacks only meet texts saved before the limit.
 #
-# render_markdown(text, stats={}) fills in the work done, for tests and the bench.
+# A side effect worth having: inline patterns that cannot match a piece of text (it holds
+# none of their characters) are not tried, which makes tables and lists several times faster
+# to render, with the same result.
+#
+# render_markdown(text, stats={}) fills in the work done; tests/core/test_pathological_texts.py
+# holds it to the budget for every shape that was slow.
 
 # One unit of work is about a nanosecond of CPU on CPython 3.11 (bench/markdown_work.py
-# measures it). The budget is about three times what ordinary texts spend.
+# measures it: between 0.3 and 2 ns for the shapes that reach the budget). Ordinary texts
+# spend less than half of it: up to about 3,200 units a character for dense headings, lists
+# and quotes, 2,000 for tables and lists of links, 300 for running text.
 WORK_BASE = 20_000_000
-WORK_PER_CHAR = 3_000
+WORK_PER_CHAR = 7_000
 # What each charged operation costs, in units.
 WORK_SCAN_PER_CHAR = 150  # a step of one of python-markdown's character-by-character loops
 WORK_COPY_PER_CHAR = 2  # a character of a paragraph copied when an inline match replaces text
@@ -403,16 +413,19 @@ _VOID_ELEMENTS = frozenset(
 )
 
 
-def _html_too_deep(html: str) -> bool:
-    depth = 0
+def _html_depth(html: str) -> int:
+    """How deeply the elements of an HTML fragment nest (counting stops past the limit)."""
+    depth = deepest = 0
     for match in _HTML_TAG.finditer(html):
         if match.group(1):
             depth = max(depth - 1, 0)
         elif match.group(2).lower() not in _VOID_ELEMENTS and not match.group().endswith("/>"):
             depth += 1
-            if depth > HTML_DEPTH_LIMIT:
-                return True
-    return False
+            if depth > deepest:
+                deepest = depth
+                if deepest > HTML_DEPTH_LIMIT:
+                    break
+    return deepest
 
 
 # A Markdown instance is not thread-safe, and building one costs milliseconds (extension
@@ -437,8 +450,9 @@ def render_markdown(text: str | None, *, stats: dict | None = None) -> SafeStrin
     in with ``chars`` (input length), ``parser_input`` (length of what the parser was given
     in the end), ``work`` (units charged over all attempts), ``limit`` (the budget of one
     attempt), ``tier`` (TIER_MARKDOWN, or the fallback used), ``cause`` (what exhausted the
-    budget: one of CAUSES; None when nothing did) and
-    ``defused`` (characters shown as typed before parsing).
+    budget: one of CAUSES; None when nothing did), ``defused`` (characters shown as typed
+    before parsing), ``html`` and ``depth`` (the length and the nesting depth of the HTML
+    handed to the sanitiser).
     """
     if not text:
         if stats is not None:
@@ -453,7 +467,22 @@ def render_markdown(text: str | None, *, stats: dict | None = None) -> SafeStrin
         _cache.put(key, cached, size=len(text) + len(html))
     if stats is not None:
         stats.update(cached[1])
+    for records in getattr(_local, "recorders", ()):
+        records.append(dict(cached[1]))
     return cached[0]
+
+
+@contextmanager
+def recorded_renders():
+    """A list that every render_markdown() call of this thread adds its stats to, for as long
+    as the block runs: lets a test see the work done behind a page."""
+    records: list[dict] = []
+    recorders = _local.__dict__.setdefault("recorders", [])
+    recorders.append(records)
+    try:
+        yield records
+    finally:
+        recorders.remove(records)
 
 
 def _empty_stats() -> dict:
@@ -465,6 +494,8 @@ def _empty_stats() -> dict:
         "tier": TIER_MARKDOWN,
         "cause": None,
         "defused": 0,
+        "html": 0,
+        "depth": 0,
     }
 
 
@@ -519,12 +550,16 @@ def _render(text: str, backend: str) -> tuple[SafeString, dict]:
     limit = WORK_BASE + WORK_PER_CHAR * len(source)
     stats = {**_empty_stats(), "chars": len(text), "limit": limit}
     html = _parse(source, _defuse, TIER_MARKDOWN, limit, stats)
-    # Showing inline markup as typed helps only when inline markup was the trouble.
+    # Showing inline markup as typed helps only when inline markup was the trouble; that
+    # attempt gets half the budget.
     if html is None and stats["cause"] in ("links", "code", "inline", "nesting"):
-        html = _parse(source, _inline_as_typed, TIER_INLINE_AS_TYPED, limit, stats)
+        html = _parse(source, _inline_as_typed, TIER_INLINE_AS_TYPED, limit // 2, stats)
     if html is None:
         stats.update(tier=TIER_PLAIN, parser_input=0, defused=0)
         html = linebreaks(escape(text))
+    # What the sanitiser gets: its cost grows with the length and, for both backends'
+    # tree builders, with the square of the nesting depth.
+    stats.update(html=len(html), depth=_html_depth(html))
     # The sanitiser runs on every tier: one path to the page, one boundary.
     return mark_safe(sanitize_html(html, backend)), stats  # noqa: S308 — sanitised just above
 
@@ -538,19 +573,22 @@ def _parse(source: str, prepare, tier: str, limit: int, stats: dict) -> str | No
     md.work = work = _Work(limit)
     try:
         html = md.convert(parser_input)
-    except _WorkLimitExceeded as exc:
-        stats["cause"] = stats["cause"] or exc.cause
-        return None
     except Exception as exc:
-        # python-markdown recurses on nesting and can fail on odd input; the reader should
-        # still see the text.
-        logger.warning("Markdown rendering failed (%r); trying a simpler rendering", exc)
-        stats["cause"] = stats["cause"] or "error"
+        # A parse stopped halfway leaves the instance's state (the block parser's state
+        # stack, the inline stash) in no known shape: the next render gets a new one.
+        _local.md = None
+        if isinstance(exc, _WorkLimitExceeded):
+            stats["cause"] = stats["cause"] or exc.cause
+        else:
+            # python-markdown recurses on nesting and can fail on odd input; the reader
+            # should still see the text.
+            logger.warning("Markdown rendering failed (%r); trying a simpler rendering", exc)
+            stats["cause"] = stats["cause"] or "error"
         return None
     finally:
         stats["work"] += work.spent
         md.work = _Work(0)
-    if _html_too_deep(html):
+    if _html_depth(html) > HTML_DEPTH_LIMIT:
         stats["cause"] = stats["cause"] or "nesting"
         return None
     return html.translate(_RESTORE)
