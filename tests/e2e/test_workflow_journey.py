@@ -345,5 +345,5 @@ def test_edition_goes_from_draft_to_published_with_four_people(new_page):
     page = new_page()
     sign_in(page, author)
     notes = open_notifications(page, who="skribent, efter publicering")
-    expect(notes.filter(has_text=f"{task}: Publicerad")).to_have_count(1)
+    expect(notes.filter(has_text=f"har publicerat {task}")).to_have_count(1)
     no_tasks(page, who="skribent, efter publicering")
