@@ -4,7 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.urls import include, path
 
-from apps.accounts.views import PasswordResetView, SignInView, start, tasks
+from apps.accounts.views import (
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    SignInView,
+    start,
+    tasks,
+)
 from apps.core.views import bench_minimal
 
 
@@ -20,7 +27,7 @@ auth_patterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "losenord/andra/",
-        auth_views.PasswordChangeView.as_view(),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -36,7 +43,7 @@ auth_patterns = [
     ),
     path(
         "losenord/aterstall/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -84,7 +84,7 @@ def _password_reset_throttled(request, email: str) -> bool:
     return by_address or by_client
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(FormErrorsStatusMixin, auth_views.PasswordResetView):
     """Django's password reset, with a limit on the mails it sends: over it, the same form
     page says (with status 429) that too many requests were made, and no mail goes out."""
 
@@ -93,6 +93,14 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, TOO_MANY_RESETS)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordChangeView(FormErrorsStatusMixin, auth_views.PasswordChangeView):
+    pass
+
+
+class PasswordResetConfirmView(FormErrorsStatusMixin, auth_views.PasswordResetConfirmView):
+    pass
 
 
 class InvitationAcceptView(FormErrorsStatusMixin, auth_views.PasswordResetConfirmView):

@@ -40,9 +40,8 @@ INVALID_EMAIL = "Fyll i en giltig e-postadress."
 INVALID_CHOICE = "Välj ett giltigt alternativ."
 NULL_CHARACTERS = "Null-tecken är inte tillåtna."
 
-# Django's own password change and reset views (config/urls.py) still render a form with
-# errors with Django's 200: they do not yet use apps.core.forms.FormErrorsStatusMixin.
-DJANGO_FORM_VIEW_STATUS = 200
+# The password change and reset views answer a form with errors like every other form.
+DJANGO_FORM_VIEW_STATUS = FORM_ERRORS_STATUS
 
 
 def too_long(form, field: str) -> str:
