@@ -13,7 +13,6 @@ from django.utils import timezone
 from apps.authoring.models import Block
 from apps.remiss import answers
 from apps.remiss.models import Answer, Comment, Consultation, Recipient, RecipientStatus
-from tests.authoring import helpers
 from tests.remiss.answer_helpers import (
     HOME,
     add_comment,
@@ -32,31 +31,6 @@ from tests.remiss.answer_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return helpers.person("national_editor", name="Nora Redaktör")
-
-
-@pytest.fixture
-def consultation(editor):
-    return round_with_text(editor=editor)
-
-
-@pytest.fixture
-def recipient(consultation):
-    return recipient_of(consultation)
-
-
-@pytest.fixture
-def coordinator(db):
-    return member("remiss_coordinator", HOME, "Cecilia Samordnare")
-
-
-@pytest.fixture
-def reviewer(db):
-    return member("remiss_reviewer", HOME, "Rolf Granskare")
 
 
 @pytest.fixture
