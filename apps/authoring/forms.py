@@ -135,6 +135,8 @@ class BlockForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("En referens per rad. Länkar börjar med https://."),
         strip=False,
+        # Rendered as Markdown too (the snapshot keeps references_html).
+        validators=[validate_markdown_source],
     )
 
     # Strength and basis belong to recommendations only (DOMAIN.md).

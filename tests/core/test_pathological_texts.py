@@ -502,3 +502,22 @@ def test_saving_such_a_text_in_the_editor_is_refused_and_nothing_changes(
     assert "Texten har för många hakparenteser" in response.content.decode()
     saved = Block.objects.get(pk=block.pk)
     assert (saved.body, saved.lock_version) == (block.body, block.lock_version)
+
+
+def test_references_are_held_to_the_same_rule_at_save(client_for, pathological_block):
+    """References are rendered as Markdown as well, so they are refused the same way."""
+    author, edition, block = pathological_block
+    prefix = f"b-{str(block.uid)[:8]}"
+    data = {f"{prefix}-{name}": value for name, value in block.content().items()}
+    data.update(
+        {f"{prefix}-lock_version": block.lock_version, f"{prefix}-references": "[a](" * 4999}
+    )
+
+    response = client_for(author).post(
+        reverse("authoring:block_save", kwargs=edition_kwargs(edition, uid=block.uid)), data
+    )
+
+    assert response.status_code == 400
+    assert "Texten har för många hakparenteser" in response.content.decode()
+    saved = Block.objects.get(pk=block.pk)
+    assert (saved.references, saved.lock_version) == (block.references, block.lock_version)
