@@ -83,8 +83,11 @@ def details_shown(entry) -> list[tuple[str, str]]:
             text = f"{_value_shown(value[0], field)} → {_value_shown(value[1], field)}"
         else:
             text = _value_shown(value, field)
-        shown.append((capfirst(label), text))
-    return shown
+        # PostgreSQL's jsonb keeps no key order: the model's field order is the one order
+        # that reads the same on both databases (unknown fields after the model's own).
+        order = field.creation_counter if field is not None else float("inf")
+        shown.append((order, key, capfirst(label), text))
+    return [(label, text) for _, _, label, text in sorted(shown, key=lambda row: row[:2])]
 
 
 def record(
