@@ -54,13 +54,14 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", start, name="start"),
+    path("arbete/", start, name="start"),
     path("mina-uppgifter/", tasks, name="tasks"),
     *auth_patterns,
     path("konto/", include("apps.accounts.urls")),
     path("kunskapsstod/", include("apps.authoring.urls")),
     path("remiss/", include("apps.remiss.urls")),
     path("", include("apps.core.urls")),
+    path("", include("apps.publishing.urls")),
     path("django-admin/", admin.site.urls),
     path("_bench/minimal/", bench_yardstick, name="bench_minimal"),
 ]

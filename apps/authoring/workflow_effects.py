@@ -10,6 +10,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from .models import Edition, EditionKind, EditionTransition, SnapshotPurpose, Support
+from .public_changes import announce_public_change
 from .snapshots import snapshot_take
 from .workflow_states import EditionState as S
 
@@ -64,6 +65,7 @@ def publish(*, edition: Edition, actor, data: dict, record: EditionTransition) -
     Support.objects.filter(pk=edition.support_id).update(
         current_published_edition=edition, working_edition=None
     )
+    announce_public_change(support_id=edition.support_id, reason="published")
 
 
 def withdraw(*, edition: Edition, actor, data: dict, record: EditionTransition) -> None:
@@ -71,6 +73,7 @@ def withdraw(*, edition: Edition, actor, data: dict, record: EditionTransition) 
     Support.objects.filter(pk=edition.support_id, current_published_edition=edition).update(
         current_published_edition=None
     )
+    announce_public_change(support_id=edition.support_id, reason="withdrawn")
 
 
 def freeze_sent_text(*, edition: Edition, actor, data: dict, record: EditionTransition) -> None:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.authoring",
     "apps.remiss",
+    "apps.publishing",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,10 @@ MARKDOWN_SOURCE_MAX_CHARS = int(os.environ.get("MARKDOWN_SOURCE_MAX_CHARS", "100
 # bench/ measures pages against a minimal view (/_bench/minimal/); the site serves it only
 # when the bench asks for it.
 BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
+
+# How long a public page or API body may stay in the cache. Changes do not wait for it: a
+# publication or withdrawal makes every cached value of that support unreachable at once.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "86400"))
 
 LOGGING = {
     "version": 1,

@@ -33,7 +33,7 @@ def many_roles():
     return person
 
 
-@pytest.mark.parametrize("path", ["/", "/konto/mina-roller/"])
+@pytest.mark.parametrize("path", ["/arbete/", "/konto/mina-roller/"])
 def test_start_page_and_my_roles_list_each_role_with_its_scope(client_for, many_roles, path):
     page = text(client_for(many_roles).get(path))
 
@@ -47,7 +47,7 @@ def test_start_page_and_my_roles_list_each_role_with_its_scope(client_for, many_
 
 
 def test_start_page_tells_someone_without_roles_whom_to_ask(client_for, user):
-    page = text(client_for(user).get("/"))
+    page = text(client_for(user).get("/arbete/"))
     assert "Du har inga roller ännu" in page
 
 

@@ -37,7 +37,7 @@ def test_sign_in_with_the_email_address_in_any_case(client):
     response = sign_in(client, "Anna.BERG@Example.se")
 
     assert response.status_code == 302
-    assert response.url == "/"
+    assert response.url == "/arbete/"
     assert signed_in_as(client) == str(person.pk)
 
 
@@ -52,7 +52,7 @@ def test_wrong_password_shows_the_swedish_error_and_signs_no_one_in(client, user
 def test_sign_in_page_redirects_a_signed_in_user_to_the_start_page(client_for, user):
     response = client_for(user).get(SIGN_IN)
     assert response.status_code == 302
-    assert response.url == "/"
+    assert response.url == "/arbete/"
 
 
 def test_sign_in_returns_to_the_page_asked_for(client, user):
@@ -66,7 +66,7 @@ def test_sign_in_never_returns_to_another_site(client, user):
     response = client.post(
         SIGN_IN, {"username": user.email, "password": PASSWORD, "next": "https://evil.example/"}
     )
-    assert response.url == "/"
+    assert response.url == "/arbete/"
 
 
 # --- lockout (django-axes) ------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def test_sign_out_takes_a_post_and_ends_the_session(client, user):
     assert response.status_code == 302
     assert response.url == SIGN_IN
     assert signed_in_as(client) is None
-    assert client.get("/").status_code == 302
+    assert client.get("/arbete/").status_code == 302
 
 
 # --- security settings --------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def test_tasks_are_oldest_first(authors, client_for):
 def test_the_badge_shows_on_every_page(authors, client_for):
     edition_in(authors[HOME], HOME, S.DRAFT, "Ett utkast")
     edition_in(authors[HOME], HOME, S.REVISION, "En bearbetning")
-    html = client_for(authors[HOME]).get("/").content.decode()
+    html = client_for(authors[HOME]).get("/arbete/").content.decode()
     assert badge(html) == 2
 
 
