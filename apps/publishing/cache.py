@@ -5,7 +5,9 @@ Nothing is deleted key by key. Every cached value's key holds two generation num
 all public lists (the start page, search, the API list and change feed, the sitemap) and one
 for the support it shows. When public content changes, `forget_support` (a listener of
 authoring's public-change announcement, called after commit) moves both numbers on, and every
-key built before then is never read again and ages out. A rolled-back publication announces
+key built before then is never read again and ages out. A support's own values depend on
+the lists' number too, because its page links to other supports (a withdrawn one must leave
+those links at once); publications are a few a day, so forgetting this much costs little. A rolled-back publication announces
 nothing, so it forgets nothing.
 
     body = public_cached("support-page", build, support_id=support.pk, variant=(level,))
