@@ -265,6 +265,12 @@ class Edition(models.Model):
     def is_frozen(self) -> bool:
         return self.state in FROZEN_STATES
 
+    @property
+    def revises_published(self) -> bool:
+        """Built from an earlier published edition: only then can a block's change be
+        marked editorial (for a first edition every block is new)."""
+        return self.based_on_id is not None
+
 
 class Section(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
@@ -352,6 +358,17 @@ class Block(models.Model):
     )
     lock_version = models.PositiveIntegerField(default=1)
     content_hash = models.CharField(max_length=64, blank=True)
+    # Whether this edition's change of the block, against the published edition it is
+    # based on, is editorial only (spelling, wording, links): then readers get no "Ändrad"
+    # tag for it. Not text, so not among CONTENT_FIELDS and not in the content hash: ticking
+    # it neither makes the block "changed" nor changes what a snapshot holds.
+    editorial_change = models.BooleanField(
+        _("redaktionell ändring"),
+        default=False,
+        help_text=_(
+            "Endast redaktionell ändring: stavning, formulering eller länkar – ingen ändring i sak"
+        ),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -501,6 +518,13 @@ class SnapshotSection(models.Model):
         return self.title
 
 
+class ChangeTag(models.TextChoices):
+    """What readers are told about a published block against the publication before."""
+
+    NEW = "new", _("Ny")
+    CHANGED = "changed", _("Ändrad")
+
+
 class SnapshotBlock(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="blocks")
     section = models.ForeignKey(SnapshotSection, on_delete=models.PROTECT, related_name="blocks")
@@ -519,6 +543,13 @@ class SnapshotBlock(models.Model):
     # Sanitised once when the snapshot is taken: the public side never renders Markdown.
     html = models.TextField(blank=True)
     references_html = models.TextField(blank=True)
+    # Set in publication snapshots only (snapshots.change_tags): "Ny 2026", "Ändrad 2026",
+    # or nothing. Carried forward from publication to publication while the block is
+    # unchanged; consultation snapshots leave both empty.
+    change_tag = models.CharField(
+        _("ändringsmärkning"), max_length=10, choices=ChangeTag.choices, blank=True, default=""
+    )
+    change_year = models.PositiveSmallIntegerField(_("ändringsår"), null=True, blank=True)
 
     class Meta:
         ordering = ["snapshot", "section__position", "position"]
@@ -529,3 +560,11 @@ class SnapshotBlock(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {str(self.uid)[:8]}"
+
+    @property
+    def change_label(self) -> str:
+        """The tag as readers see it: "Ny 2026", "Ändrad 2026", or "" for none."""
+        if not self.change_tag:
+            return ""
+        label = str(self.get_change_tag_display())
+        return f"{label} {self.change_year}" if self.change_year else label
