@@ -139,12 +139,26 @@ class BlockForm(forms.Form):
         validators=[validate_markdown_source],
     )
 
+    # Shown only in an edition built from a published one (see __init__).
+    editorial_change = forms.BooleanField(
+        label=_("Redaktionell ändring"),
+        required=False,
+        help_text=_(
+            "Endast redaktionell ändring: stavning, formulering eller länkar – ingen ändring i sak"
+        ),
+    )
+
     # Strength and basis belong to recommendations only (DOMAIN.md).
     RECOMMENDATION_ONLY = ("strength", "basis")
     PROPERTY_FIELDS = ("kind", "care_level", "depth", "strength", "basis")
 
-    def __init__(self, *args, kind: str = BlockKind.RECOMMENDATION, **kwargs):
+    def __init__(
+        self, *args, kind: str = BlockKind.RECOMMENDATION, editorial: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if not editorial:
+            # A first edition has no earlier text to change: every block is new.
+            del self.fields["editorial_change"]
         if kind != BlockKind.RECOMMENDATION:
             # Not shown, and whatever is posted for them is not read.
             for name in self.RECOMMENDATION_ONLY:
@@ -154,22 +168,46 @@ class BlockForm(forms.Form):
             )
 
     @classmethod
-    def for_block(cls, block: Block, data=None, draft=None):
+    def for_block(cls, block: Block, data=None, draft=None, editorial: bool | None = None):
         """The form of one block, with the fields of its kind: the kind posted, when a form
-        is sent (an author may change the kind and save), else a draft's or the saved one."""
+        is sent (an author may change the kind and save), else a draft's or the saved one.
+        `editorial`: whether the edition revises a published one, so the change may be
+        marked editorial (callers that have the edition at hand pass it; else it is read)."""
         prefix = f"b-{str(block.uid)[:8]}"
-        initial = {**block.content(), "lock_version": block.lock_version}
+        initial = {
+            **block.content(),
+            "editorial_change": block.editorial_change,
+            "lock_version": block.lock_version,
+        }
         if draft is not None:
             initial.update(draft.content)
         kind = initial["kind"]
         if data is not None and data.get(f"{prefix}-kind") in BlockKind.values:
             kind = data[f"{prefix}-kind"]
-        return cls(data, initial=initial, prefix=prefix, kind=kind)
+        if editorial is None:
+            editorial = block.edition.revises_published
+        return cls(data, initial=initial, prefix=prefix, kind=kind, editorial=editorial)
 
     @property
     def property_fields(self) -> list:
         """The block's properties (kind, care level, ...) this form shows, in order."""
         return [self[name] for name in self.PROPERTY_FIELDS if name in self.fields]
+
+    @property
+    def editorial_field(self):
+        """The "Redaktionell ändring" checkbox, or None where it is not shown."""
+        return self["editorial_change"] if "editorial_change" in self.fields else None
+
+    def editorial_mark(self) -> bool | None:
+        """The checkbox as sent, or None when the form does not show it (leave it as is)."""
+        if "editorial_change" not in self.fields:
+            return None
+        return bool(self.cleaned_data.get("editorial_change"))
+
+    def draft_content(self) -> dict:
+        """What autosave keeps: the content, and the checkbox when it is shown."""
+        mark = self.editorial_mark()
+        return self.content() if mark is None else {**self.content(), "editorial_change": mark}
 
     def content(self) -> dict:
         data = self.cleaned_data

@@ -206,9 +206,14 @@ def _describe(record, previous, section_titles: dict | None) -> VersionRow:
     labels = [c.label.lower() for c in changes]
     if previous.body != record.body:
         labels.insert(0, _label("body").lower())
+    marked = _editorial_mark(previous, record)
     if labels:
         action = _("ändrade %(fields)s") % {"fields": _and_list(labels)}
+        if marked:
+            action = f"{action}, {marked}"
         return VersionRow(record, action, changes, excerpt, removed, reason)
+    if marked:
+        return VersionRow(record, marked, reason=reason)
     # Neighbours' places are renumbered without a history row of their own, so a changed
     # place counts as a move only on a save that changed nothing else.
     if previous.section_id != record.section_id:
@@ -222,6 +227,18 @@ def _describe(record, previous, section_titles: dict | None) -> VersionRow:
         action = _("flyttade blocket till plats %(position)s") % {"position": record.position}
         return VersionRow(record, action, reason=reason)
     return VersionRow(record, _("sparade utan ändring"), reason=reason)
+
+
+def _editorial_mark(previous, record) -> str:
+    """The "editorial change" mark set or cleared by this save, in words, or "". Not
+    content, but it decides whether readers are told the block changed."""
+    before = getattr(previous, "editorial_change", False)
+    after = getattr(record, "editorial_change", False)
+    if before == after:
+        return ""
+    if after:
+        return _("markerade ändringen som redaktionell")
+    return _("tog bort markeringen som redaktionell ändring")
 
 
 def _with_section(row: VersionRow, section_titles: dict | None) -> VersionRow:
@@ -321,6 +338,8 @@ STATUS_LABELS = {
     "unchanged": "Oförändrat",
     "removed": "Borttaget",
 }
+# A change the authors marked editorial: readers get no "Ändrad" tag for it.
+EDITORIAL_LABEL = "Ändrat redaktionellt"
 
 
 def compare_editions(old_edition: Edition, new_edition: Edition) -> list[ComparedBlock]:
@@ -348,9 +367,10 @@ def compare_editions(old_edition: Edition, new_edition: Edition) -> list[Compare
             # The comparison shows only the rendered text's diff; skip the other views.
             rendered = render_inline(diff_rendered_text(old.body, block.body))
             status, diff = "changed", {"rendered_inline": rendered}
-        rows.append(
-            ComparedBlock(status, STATUS_LABELS[status], block.section.title, old, block, diff)
-        )
+        label = STATUS_LABELS[status]
+        if status == "changed" and block.editorial_change:
+            label = EDITORIAL_LABEL
+        rows.append(ComparedBlock(status, label, block.section.title, old, block, diff))
     for uid, old in old_blocks.items():
         if uid not in seen:
             rows.append(

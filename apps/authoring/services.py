@@ -345,10 +345,21 @@ def block_add(*, actor, section: Section, kind: str, position: int | None = None
 
 
 def block_save(
-    *, actor, block: Block, lock_version: int, content: dict, change_reason: str = ""
+    *,
+    actor,
+    block: Block,
+    lock_version: int,
+    content: dict,
+    change_reason: str = "",
+    editorial_change: bool | None = None,
 ) -> Block:
     """Save a block's content. Refuses with EditConflict when someone saved in between.
-    `change_reason` goes into the history row, in words a person reads."""
+    `change_reason` goes into the history row, in words a person reads.
+
+    `editorial_change` (None: leave as it is) marks this edition's change of the block as
+    editorial only, so that readers get no "Ändrad" tag for it. It is not content: the
+    content hash ignores it, but changing it alone is a save of its own (a new version in
+    the history says who marked it), since it changes what readers are told."""
     unknown = set(content) - set(Block.CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown block fields: {unknown}")
@@ -357,12 +368,24 @@ def block_save(
         locked = Block.objects.select_for_update().get(pk=block.pk)
         if locked.lock_version != lock_version:
             raise EditConflict(locked)
+        if editorial_change and not edition.revises_published:
+            raise ValidationError(
+                {
+                    "editorial_change": _(
+                        "En första version har inget att jämföra med: ändringen kan inte "
+                        "markeras som redaktionell."
+                    )
+                }
+            )
         for field, value in content.items():
             setattr(locked, field, value)
         new_hash = Block.hash_content(locked.content())
-        if new_hash == locked.content_hash:
+        mark_changed = editorial_change is not None and editorial_change != locked.editorial_change
+        if new_hash == locked.content_hash and not mark_changed:
             BlockDraft.objects.filter(block=locked, user=actor).delete()
             return locked  # nothing changed: no new version in the history
+        if mark_changed:
+            locked.editorial_change = editorial_change
         locked.content_hash = new_hash
         locked.lock_version += 1
         locked.updated_by = actor

@@ -9,9 +9,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .models import Edition, EditionKind, EditionTransition, SnapshotPurpose, Support
+from .models import Edition, EditionTransition, SnapshotPurpose, Support
 from .public_changes import announce_public_change
-from .snapshots import snapshot_take
+from .snapshots import publication_changes, snapshot_take
 from .workflow_states import EditionState as S
 
 
@@ -38,9 +38,7 @@ def publish(*, edition: Edition, actor, data: dict, record: EditionTransition) -
         .filter(support_id=edition.support_id, state=S.PUBLISHED)
         .exclude(pk=edition.pk)
     )
-    replaced_change_at = None
     for old in previous:
-        replaced_change_at = old.last_substantive_change_at
         from_state = old.state
         old.state = S.SUPERSEDED
         old.state_changed_at = record.created_at
@@ -57,11 +55,8 @@ def publish(*, edition: Edition, actor, data: dict, record: EditionTransition) -
     edition.published_at = record.created_at
     if data.get("next_review_date"):
         edition.next_review_date = date.fromisoformat(str(data["next_review_date"]))
-    if edition.kind == EditionKind.MAJOR:
-        edition.last_substantive_change_at = record.created_at
-    elif edition.last_substantive_change_at is None:
-        # A minor edition changes only the wording: the content dates from the one it replaces.
-        edition.last_substantive_change_at = replaced_change_at or record.created_at
+    # The date of the last substantive change comes from the change tags, which the
+    # publication snapshot gets in freeze_published_text, registered after this effect.
     Support.objects.filter(pk=edition.support_id).update(
         current_published_edition=edition, working_edition=None
     )
@@ -87,7 +82,20 @@ def freeze_sent_text(*, edition: Edition, actor, data: dict, record: EditionTran
 def freeze_published_text(
     *, edition: Edition, actor, data: dict, record: EditionTransition
 ) -> None:
-    """Readers, the API and regional additions read the published snapshot only."""
-    snapshot_take(
+    """Readers, the API and regional additions read the published snapshot only. Taking it
+    tags each block against the publication before (snapshots.py), and those tags date the
+    edition's last substantive change: now, if a block is new, changed in substance or
+    removed (or this is the first publication); else the date the replaced edition had.
+    That holds for minor and major editions alike: the kind decides the way to publication
+    (a minor one may skip the remiss), the blocks decide what readers are told changed."""
+    snapshot = snapshot_take(
         edition=edition, purpose=SnapshotPurpose.PUBLICATION, transition=record, actor=actor
     )
+    changes = publication_changes(snapshot)
+    if changes.substantive:
+        edition.last_substantive_change_at = record.created_at
+    else:
+        replaced = changes.previous.edition
+        edition.last_substantive_change_at = (
+            replaced.last_substantive_change_at or replaced.published_at or record.created_at
+        )

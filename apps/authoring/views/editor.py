@@ -39,7 +39,9 @@ def _section_context(request, edition: Edition, section: Section, forms=None) ->
         draft = drafts.get(block.pk)
         if draft is not None and draft.base_lock_version != block.lock_version:
             draft = None  # saved over since; the conflict view handles it on save
-        form = forms.get(block.pk) or BlockForm.for_block(block, draft=draft)
+        form = forms.get(block.pk) or BlockForm.for_block(
+            block, draft=draft, editorial=edition.revises_published
+        )
         rows.append({"block": block, "form": form, "draft": draft})
     others = (
         SectionPresence.objects.filter(
@@ -100,7 +102,7 @@ def _section_url(edition: Edition, section: Section, block: Block | None = None)
 def block_save(request, code, major, minor, uid):
     edition = _editable_edition(request, code, major, minor)
     block = _block_even_removed(edition, uid)
-    form = BlockForm.for_block(block, data=request.POST)
+    form = BlockForm.for_block(block, data=request.POST, editorial=edition.revises_published)
     if block.is_removed:
         return _saved_into_removed_block(request, edition, block, form)
     if not form.is_valid():
@@ -112,6 +114,7 @@ def block_save(request, code, major, minor, uid):
             block=block,
             lock_version=form.cleaned_data["lock_version"],
             content=form.content(),
+            editorial_change=form.editorial_mark(),
         )
     except services.EditConflict as conflict:
         return _conflict_response(request, edition, conflict.current, form)
@@ -158,10 +161,17 @@ def _conflict_response(request, edition, current: Block, form: BlockForm):
     left, right = render_side_by_side(ops)
     # Their saved version underneath, the author's text and kind on top: the form has the
     # fields of the kind the author chose.
+    mark = form.editorial_mark()
     resolve = BlockForm(
-        initial={**current.content(), **mine, "lock_version": current.lock_version},
+        initial={
+            **current.content(),
+            **mine,
+            "editorial_change": current.editorial_change if mark is None else mark,
+            "lock_version": current.lock_version,
+        },
         prefix=form.prefix,
         kind=mine["kind"],
+        editorial=edition.revises_published,
     )
     return render(
         request,
@@ -195,7 +205,7 @@ def block_autosave(request, code, major, minor, uid):
             ),
             status=409,
         )
-    form = BlockForm.for_block(block, data=request.POST)
+    form = BlockForm.for_block(block, data=request.POST, editorial=edition.revises_published)
     if not form.is_valid():
         return HttpResponse(
             _("Utkastet kunde inte sparas automatiskt: kontrollera fälten."), status=400
@@ -205,7 +215,7 @@ def block_autosave(request, code, major, minor, uid):
             actor=request.user,
             block=block,
             base_lock_version=form.cleaned_data["lock_version"],
-            content=form.content(),
+            content=form.draft_content(),
         )
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=409)
