@@ -66,6 +66,8 @@ class Scenario:
                 to measure (e.g. the editor of an edition it just made), or None to keep path
     expect      optional text the 200 response must contain (guards against measuring an
                 error page or the wrong user's page)
+    revalidate  measure the conditional request: the ETag of a first 200 answer goes into
+                If-None-Match, and every measured request must answer 304 Not Modified
     """
 
     name: str
@@ -74,6 +76,7 @@ class Scenario:
     login_as: str | None = None
     setup: Callable[[], str | None] | None = None
     expect: str | None = None
+    revalidate: bool = False
 
 
 # --- setups (run in-process after django.setup(); data built in bench/content.py) ------------
@@ -147,8 +150,8 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "start",
-        "/",
-        "Start page of a signed-in author (skribent@demo)",
+        "/arbete/",
+        "Start page of a signed-in author (skribent@demo); at / until 2026-12-03",
         login_as=DEMO_AUTHOR,
         expect="Välkommen, Sara",
     ),
@@ -232,6 +235,14 @@ SCENARIOS: list[Scenario] = [
         expect="Nationell redaktör",
     ),
     Scenario(
+        "remiss_round",
+        "/remiss/<pk>/",
+        "Round page of the same round: the 21 recipients in the grid by healthcare region",
+        login_as=DEMO_NATIONAL_EDITOR,
+        setup=lambda: _remiss_round(""),
+        expect="21 mottagare",
+    ),
+    Scenario(
         "remiss_comments",
         "/remiss/<pk>/synpunkter/",
         "Comments on the text sent out: 21 answers of 30 comments at their blocks, quotes marked",
@@ -294,13 +305,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def fetch(url: str, headers: dict, timeout: float = 10) -> tuple[int, str]:
+def fetch(url: str, headers: dict, timeout: float = 10, *, with_headers: bool = False):
+    """(status, body), or (status, body, response headers) with `with_headers`."""
     request = urllib.request.Request(url, headers=headers)
     try:
         with _opener.open(request, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", "replace")
+            answer = response.status, response.read().decode("utf-8", "replace"), response.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+        answer = error.code, error.read().decode("utf-8", "replace"), error.headers
+    return answer if with_headers else answer[:2]
 
 
 def git_commit() -> str:
@@ -348,7 +361,12 @@ def server_env(database_url: str) -> dict:
 
 
 def prepare(
-    env: dict, scenarios: list[Scenario], users: int, supports: int = 0, blocks: int = 20
+    env: dict,
+    scenarios: list[Scenario],
+    users: int,
+    supports: int = 0,
+    blocks: int = 20,
+    all_published: bool = False,
 ) -> dict:
     """Migrate, seed, collect static files, run scenario setups and sign users in — all
     in-process, with the same settings and database as the server. Returns name -> path,
@@ -372,7 +390,13 @@ def prepare(
     if users or supports:
         import scale  # bench/scale.py, next to this file
 
-        scale.generate(users=users, supports=supports, blocks=blocks, stdout=sys.stdout)
+        scale.generate(
+            users=users,
+            supports=supports,
+            blocks=blocks,
+            all_published=all_published,
+            stdout=sys.stdout,
+        )
     say("collecting static files …")
     step = time.monotonic()
     call_command("collectstatic", "--noinput", verbosity=0)
@@ -400,23 +424,27 @@ def prepare(
     resolved["cookie_name"] = settings.SESSION_COOKIE_NAME
     for scenario in scenarios:
         resolved[f"probe:{scenario.name}"] = probe(
-            clients[scenario.login_as], resolved[scenario.name]
+            clients[scenario.login_as], resolved[scenario.name], revalidate=scenario.revalidate
         )
     connections.close_all()
     say(f"prepared in {time.monotonic() - started:.1f} s")
     return resolved
 
 
-def probe(client, path: str) -> dict:
+def probe(client, path: str, *, revalidate: bool = False) -> dict:
     """One request in-process (after one to warm up): its queries and wall time. Tells a
-    page's database work apart from its Python work, which wrk's figures cannot."""
+    page's database work apart from its Python work, which wrk's figures cannot. With
+    `revalidate`, the measured request carries the warm-up answer's ETag."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(path)
+    first = client.get(path)
+    extra = {}
+    if revalidate and first.has_header("ETag"):
+        extra["HTTP_IF_NONE_MATCH"] = first["ETag"]
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        response = client.get(path)
+        response = client.get(path, **extra)
         elapsed = time.perf_counter() - started
     return {
         "status": response.status_code,
@@ -489,6 +517,14 @@ class Gunicorn:
         if self._log:
             self._log.close()
             self._log = None
+
+
+def revalidation_tag(scenario: Scenario, path: str, headers) -> str:
+    """The ETag of the server's answer, to send back as If-None-Match."""
+    tag = headers.get("ETag")
+    if not tag:
+        raise BenchError(f"{scenario.name}: {path} answered without an ETag; nothing to revalidate")
+    return tag
 
 
 # --- the load tool -------------------------------------------------------------------------
@@ -669,7 +705,8 @@ def print_markdown(rows: list[dict], meta: dict) -> None:
         f"_{meta['date']}, commit {meta['commit']}, {meta['cpus']} CPUs, {meta['database']}, "
         f"gunicorn {meta['gunicorn']}, wrk {meta['load']}, {meta['rounds']} rounds, "
         f"{meta['scale_users']} extra users, {meta['scale_supports']} extra supports × "
-        f"{meta['scale_blocks']} blocks; minimal view drift {meta['baseline_drift_pct']}%, "
+        f"{meta['scale_blocks']} blocks"
+        f"{' (all published)' if meta['scale_all_published'] else ''}; minimal view drift {meta['baseline_drift_pct']}%, "
         f"load average {meta['loadavg_before']} → {meta['loadavg_after']}._"
     )
 
@@ -699,6 +736,11 @@ def parse_args(argv=None):
         help="extra supports from bench/scale.py, each with a 1.0 edition (500; 0: none)",
     )
     parser.add_argument("--blocks", type=int, default=20, help="blocks per extra support (20)")
+    parser.add_argument(
+        "--all-published",
+        action="store_true",
+        help="publish every extra support (the reading site at full size; default: 2 in 10)",
+    )
     parser.add_argument(
         "--only", nargs="+", metavar="NAME", help="scenarios to run (the baseline always runs)"
     )
@@ -760,7 +802,9 @@ def main(argv=None) -> int:
     server = None
     loadavg_before = _loadavg()
     try:
-        resolved = prepare(env, scenarios, args.users, args.supports, args.blocks)
+        resolved = prepare(
+            env, scenarios, args.users, args.supports, args.blocks, args.all_published
+        )
         port = free_port()
         server = Gunicorn(
             env, port, args.workers, args.worker_threads, RESULTS_DIR / f"gunicorn-{stamp}.log"
@@ -779,13 +823,20 @@ def main(argv=None) -> int:
                 headers["Cookie"] = f"{resolved['cookie_name']}={session}"
             path = resolved[s.name]
             url = f"http://127.0.0.1:{port}{path}"
-            status, body = fetch(url, headers)
+            status, body, answer_headers = fetch(url, headers, with_headers=True)
             if status != 200:
                 raise BenchError(f"{s.name}: {path} answered {status}, not 200 — nothing measured")
             if s.expect and s.expect not in body:
                 raise BenchError(f"{s.name}: {path} answered 200 but without {s.expect!r}")
+            if s.revalidate:
+                headers = {**headers, "If-None-Match": revalidation_tag(s, path, answer_headers)}
+                status, _ = fetch(url, headers)
+                if status != 304:
+                    raise BenchError(
+                        f"{s.name}: {path} with If-None-Match answered {status}, not 304"
+                    )
             targets.append((s, path, url, headers))
-        say("every URL answers 200")
+        say("every URL answers 200 (304 where revalidated)")
 
         if args.warmup:
             say(f"warming up for {args.warmup} s per URL …")
@@ -838,6 +889,7 @@ def main(argv=None) -> int:
         "scale_users": args.users,
         "scale_supports": args.supports,
         "scale_blocks": args.blocks,
+        "scale_all_published": args.all_published,
         "baseline_drift_pct": drift,
         "loadavg_before": loadavg_before,
         "loadavg_after": _loadavg(),

@@ -51,12 +51,24 @@ def _role_plan(index: int, npos: list, regions: list) -> list[tuple[str, object]
     return plan
 
 
-def generate(*, users: int = 2000, supports: int = 0, blocks: int = 20, stdout=sys.stdout) -> dict:
+def generate(
+    *,
+    users: int = 2000,
+    supports: int = 0,
+    blocks: int = 20,
+    all_published: bool = False,
+    stdout=sys.stdout,
+) -> dict:
     """Create up to `users` scale users with roles and `supports` supports with `blocks`
-    blocks each. Needs a configured Django. Returns counts."""
+    blocks each (every one published with `all_published`). Needs a configured Django.
+    Returns counts."""
     counts = _generate_users(users=users, stdout=stdout)
     if supports:
-        counts.update(generate_supports(supports=supports, blocks=blocks, stdout=stdout))
+        counts.update(
+            generate_supports(
+                supports=supports, blocks=blocks, all_published=all_published, stdout=stdout
+            )
+        )
     return counts
 
 
@@ -167,9 +179,14 @@ TOPICS = [
 ASPECTS = ["behandling", "utredning", "uppföljning", "rehabilitering", "vårdförlopp"]
 
 
-def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> dict:
+def generate_supports(
+    *, supports: int, blocks: int = 20, all_published: bool = False, stdout=sys.stdout
+) -> dict:
     """`supports` supports, each with a 1.0 edition (sections from the product type's
-    template) and `blocks` blocks spread over its sections. Returns counts."""
+    template) and `blocks` blocks spread over its sections, in the states of STATES (or all
+    published, for the reading site at full size). A published edition is left as the
+    workflow's publish step leaves it: its dates, the support pointing at it, the step's
+    transition record and its publication snapshot (see `_publish`). Returns counts."""
     import random
 
     import content  # bench/content.py, next to this file
@@ -235,7 +252,8 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
             batch_size=BATCH,
         )
         states = {
-            s.pk: STATES[i % len(STATES)] for (i, *_), s in zip(plan, new_supports, strict=True)
+            s.pk: "published" if all_published else STATES[i % len(STATES)]
+            for (i, *_), s in zip(plan, new_supports, strict=True)
         }
         # Created as drafts: the database refuses blocks and sections in a published edition,
         # so published ones are moved there after their content is in.
@@ -301,9 +319,7 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
         )
         published = [e for e in editions if states[e.support_id] == "published"]
         working = [e for e in editions if states[e.support_id] != "published"]
-        Edition.objects.filter(pk__in=[e.pk for e in published]).update(
-            state="published", published_at=now, last_substantive_change_at=now
-        )
+        snapshot_counts = _publish(published, sections, new_blocks, now=now)
         for edition in published:
             edition.support.current_published_edition = edition
         for edition in working:
@@ -313,15 +329,140 @@ def generate_supports(*, supports: int, blocks: int = 20, stdout=sys.stdout) -> 
         )
     counts = {
         "supports_created": len(new_supports),
+        "supports_published": len(published),
         "blocks_created": len(new_blocks),
+        **snapshot_counts,
         "supports_seconds": round(time.monotonic() - started, 2),
     }
     stdout.write(
-        f"scale: {len(new_supports)} new supports ({len(published)} published), "
-        f"{len(sections)} sections and {len(new_blocks)} blocks, "
-        f"{counts['supports_seconds']} s\n"
+        f"scale: {len(new_supports)} new supports ({len(published)} published, "
+        f"{snapshot_counts['snapshot_blocks']} snapshot blocks rendered in "
+        f"{snapshot_counts['render_seconds']} s), {len(sections)} sections and "
+        f"{len(new_blocks)} blocks, {counts['supports_seconds']} s\n"
     )
     return counts
+
+
+def _publish(editions: list, sections: list, blocks: list, *, now) -> dict:
+    """What the workflow's publish step leaves behind, in bulk: the edition published
+    (published_at, approved_at, last_substantive_change_at, state_changed_at, a next review
+    date), a "publish" transition record by a national editor, and the publication snapshot
+    of its sections and blocks with their HTML rendered by the one render function, as
+    apps/authoring/snapshots.py `_write` takes it. The support's pointers are set by the
+    caller. Snapshot rows are only ever inserted (the database refuses updates)."""
+    import datetime as dt
+
+    from apps.accounts.models import User
+    from apps.authoring.models import (
+        Block,
+        Edition,
+        EditionTransition,
+        Snapshot,
+        SnapshotBlock,
+        SnapshotPurpose,
+        SnapshotSection,
+    )
+    from apps.authoring.snapshots import _snapshot_hash
+    from apps.core.markdown import render_markdown
+
+    if not editions:
+        return {"snapshot_blocks": 0, "render_seconds": 0.0}
+    editor = (
+        User.objects.filter(email="redaktor@demo.kunskapsstod.se").first()
+        or User.objects.filter(email__endswith=EMAIL_SUFFIX).order_by("pk").first()
+    )
+    wanted = {edition.pk for edition in editions}
+    records = EditionTransition.objects.bulk_create(
+        [
+            EditionTransition(
+                edition=edition,
+                name="publish",
+                from_state="approved",
+                to_state="published",
+                actor=editor,
+            )
+            for edition in editions
+        ],
+        batch_size=BATCH,
+    )
+    by_edition_sections: dict[int, list] = {}
+    for section in sections:
+        if section.edition_id in wanted:
+            by_edition_sections.setdefault(section.edition_id, []).append(section)
+    by_edition_blocks: dict[int, list] = {}
+    for block in blocks:
+        if block.edition_id in wanted:
+            by_edition_blocks.setdefault(block.edition_id, []).append(block)
+
+    render_started = time.monotonic()
+    planned = []  # (edition, record, [snapshot sections], [snapshot blocks])
+    for edition, record in zip(editions, records, strict=True):
+        own_sections = sorted(by_edition_sections[edition.pk], key=lambda s: s.position)
+        copies = [
+            SnapshotSection(
+                key=section.key,
+                title=section.title,
+                heading_level=section.heading_level,
+                position=section.position,
+            )
+            for section in own_sections
+        ]
+        copy_of = {section.pk: copy for section, copy in zip(own_sections, copies, strict=True)}
+        position_of = {section.pk: section.position for section in own_sections}
+        frozen = [
+            SnapshotBlock(
+                section=copy_of[block.section_id],
+                uid=block.uid,
+                position=block.position,
+                content_hash=Block.hash_content(block.content()),
+                html=str(render_markdown(block.body)),
+                references_html=str(render_markdown(block.references)),
+                **block.content(),
+            )
+            for block in sorted(
+                by_edition_blocks.get(edition.pk, []),
+                key=lambda b: (position_of[b.section_id], b.position),
+            )
+        ]
+        planned.append((edition, record, copies, frozen))
+    render_seconds = round(time.monotonic() - render_started, 2)
+
+    snapshots = Snapshot.objects.bulk_create(
+        [
+            Snapshot(
+                edition=edition,
+                purpose=SnapshotPurpose.PUBLICATION,
+                transition=record,
+                taken_at=record.created_at,
+                taken_by=editor,
+                content_hash=_snapshot_hash(copies, frozen),
+            )
+            for edition, record, copies, frozen in planned
+        ],
+        batch_size=BATCH,
+    )
+    all_copies, all_frozen = [], []
+    for snapshot, (_edition, _record, copies, frozen) in zip(snapshots, planned, strict=True):
+        for copy in copies:
+            copy.snapshot = snapshot
+        for block in frozen:
+            block.snapshot = snapshot
+        all_copies += copies
+        all_frozen += frozen
+    # bulk_create fills each row's foreign key from the object it points at, saved by now.
+    SnapshotSection.objects.bulk_create(all_copies, batch_size=BATCH)
+    SnapshotBlock.objects.bulk_create(all_frozen, batch_size=BATCH)
+
+    # Last: the database freezes an edition from the moment it is saved as published.
+    Edition.objects.filter(pk__in=wanted).update(
+        state="published",
+        state_changed_at=now,
+        approved_at=now,
+        published_at=now,
+        last_substantive_change_at=now,
+        next_review_date=(now + dt.timedelta(days=3 * 365)).date(),
+    )
+    return {"snapshot_blocks": len(all_frozen), "render_seconds": render_seconds}
 
 
 def main(argv=None) -> int:
@@ -329,6 +470,9 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, default=2000, help="scale users (default 2000)")
     parser.add_argument("--supports", type=int, default=0, help="scale supports (default 0)")
     parser.add_argument("--blocks", type=int, default=20, help="blocks per support (20)")
+    parser.add_argument(
+        "--all-published", action="store_true", help="every scale support published"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
@@ -336,7 +480,12 @@ def main(argv=None) -> int:
 
     django.setup()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    generate(users=args.users, supports=args.supports, blocks=args.blocks)
+    generate(
+        users=args.users,
+        supports=args.supports,
+        blocks=args.blocks,
+        all_published=args.all_published,
+    )
     return 0
 
 
