@@ -12,3 +12,17 @@ class PublishingConfig(AppConfig):
         from .cache import forget_support
 
         register_public_change_listener(forget_support)
+        self.register_search()
+
+    def register_search(self):
+        """The search index follows publication and withdrawal inside the step's own
+        transaction. Registered after authoring's effects (authoring is earlier in
+        INSTALLED_APPS), so the publication snapshot exists when the index reads it."""
+        from apps.authoring import workflow
+        from apps.authoring.public_changes import register_public_change_listener
+
+        from . import search
+
+        workflow.register_effect("publish", search.index_published_edition)
+        workflow.register_effect("withdraw", search.unindex_withdrawn_edition)
+        register_public_change_listener(search.refresh_after_public_change)
