@@ -68,6 +68,11 @@ class Scenario:
                 error page or the wrong user's page)
     revalidate  measure the conditional request: the ETag of a first 200 answer goes into
                 If-None-Match, and every measured request must answer 304 Not Modified
+    variants    optional callable returning many paths that ask for the same thing in
+                different words (a search spelled differently each time): wrk sends a
+                different one with every request, starting at a random one, so that a cache
+                keyed by the address never answers; `path` is checked as usual, and the
+                in-process probe checks that a new variant reads the database
     """
 
     name: str
@@ -77,6 +82,7 @@ class Scenario:
     setup: Callable[[], str | None] | None = None
     expect: str | None = None
     revalidate: bool = False
+    variants: Callable[[], list[str]] | None = None
 
 
 # --- setups (run in-process after django.setup(); data built in bench/content.py) ------------
@@ -136,6 +142,43 @@ def _remiss_round(page: str) -> str:
     import remiss_content
 
     return f"/remiss/{remiss_content.full_round()['pk']}/{page}"
+
+
+def _public_slug() -> str:
+    """A published scale support of the clinical kind with --blocks blocks (the first by
+    code), or, without scale supports, the demo's published one."""
+    from apps.publishing.selectors import public_supports
+
+    scale = public_supports().filter(code__startswith="KS-S").order_by("code").first()
+    support = scale or public_supports().order_by("code").first()
+    if support is None:
+        raise BenchError("no published support to read: run with --supports (or seed_demo)")
+    return support.slug
+
+
+def _public_slug_60() -> str:
+    """The published 1.0 of 60 blocks (about 50 KB) of bench/content.py's comparison."""
+    import content
+
+    from apps.authoring.models import Support
+
+    return Support.objects.get(code=content.compared_editions(False)["code"]).slug
+
+
+SEARCH_WORD = "behandling"
+
+
+def _search_variants(count: int = 5000) -> list[str]:
+    """The same search spelled `count` ways: the word's letters in upper or lower case by
+    the bits of n, and the word repeated (a repeated word counts once). Every variant finds
+    what /?q=behandling finds, and none is the address of another."""
+    paths = []
+    for n in range(count):
+        bits = n % (1 << len(SEARCH_WORD))
+        cased = "".join(c.upper() if bits >> i & 1 else c for i, c in enumerate(SEARCH_WORD))
+        words = [cased] + [SEARCH_WORD] * (n >> len(SEARCH_WORD))
+        paths.append("/?q=" + "+".join(words))
+    return paths
 
 
 SCENARIOS: list[Scenario] = [
@@ -264,6 +307,64 @@ SCENARIOS: list[Scenario] = [
         "The same response table as an XLSX download (openpyxl, one row per comment)",
         login_as=DEMO_NATIONAL_EDITOR,
         setup=lambda: _remiss_round("sammanstallning.xlsx"),
+    ),
+    # The reading site and its API (issue #10), anonymous. Run with --all-published so that
+    # all --supports are public. Their pages and bodies come from the public cache, so these
+    # rows are a repeated request; the probe's cold figures (queries, ms) are the first one.
+    Scenario(
+        "public_support",
+        "/stod/<slug>/",
+        "Support page of a published support of --blocks blocks, anonymous reader",
+        setup=lambda: f"/stod/{_public_slug()}/",
+        expect="Kunskapsstödet är ett stöd för beslut",
+    ),
+    Scenario(
+        "public_support_60",
+        "/stod/<slug>/",
+        "Support page of a published 1.0 of 60 blocks (about 50 KB), anonymous reader",
+        setup=lambda: f"/stod/{_public_slug_60()}/",
+        expect="Kunskapsstödet är ett stöd för beslut",
+    ),
+    Scenario(
+        "api_detail",
+        "/api/v1/kunskapsstod/<slug>/",
+        "API: one published support with its sections and blocks (JSON)",
+        setup=lambda: f"/api/v1/kunskapsstod/{_public_slug()}/",
+        expect='"sections"',
+    ),
+    Scenario(
+        "api_304",
+        "/api/v1/kunskapsstod/<slug>/",
+        "API: the same request with If-None-Match and the ETag of the first answer (304)",
+        setup=lambda: f"/api/v1/kunskapsstod/{_public_slug()}/",
+        expect='"sections"',
+        revalidate=True,
+    ),
+    Scenario(
+        "api_list",
+        "/api/v1/kunskapsstod/",
+        "API: the list of published supports, first page",
+        expect='"results"',
+    ),
+    Scenario(
+        "public_start",
+        "/",
+        "Start page of the reading site: latest publications, programme areas, product types",
+        expect="Nationella kunskapsstöd",
+    ),
+    Scenario(
+        "search",
+        f"/?q={SEARCH_WORD}",
+        "A search for one word, the same address every time (the public cache answers)",
+        expect=f"träffar för ”{SEARCH_WORD}”",
+    ),
+    Scenario(
+        "search_uncached",
+        f"/?q={SEARCH_WORD}",
+        "The same search spelled differently every request (upper/lower case, repeated "
+        "word), so the public cache never answers: the search itself",
+        expect=f"träffar för ”{SEARCH_WORD}”",
+        variants=_search_variants,
     ),
 ]
 
@@ -423,33 +524,54 @@ def prepare(
         clients[email] = client
     resolved["cookie_name"] = settings.SESSION_COOKIE_NAME
     for scenario in scenarios:
-        resolved[f"probe:{scenario.name}"] = probe(
-            clients[scenario.login_as], resolved[scenario.name], revalidate=scenario.revalidate
+        variants = scenario.variants() if scenario.variants else None
+        if variants:
+            resolved[f"variants:{scenario.name}"] = variants
+        resolved[f"probe:{scenario.name}"] = found = probe(
+            clients[scenario.login_as],
+            resolved[scenario.name],
+            revalidate=scenario.revalidate,
+            variants=variants,
         )
+        if variants and found["queries"] == 0:
+            raise BenchError(
+                f"{scenario.name}: a new variant of the address read nothing from the "
+                "database, so the variants do not get past the cache; nothing to measure"
+            )
     connections.close_all()
     say(f"prepared in {time.monotonic() - started:.1f} s")
     return resolved
 
 
-def probe(client, path: str, *, revalidate: bool = False) -> dict:
-    """One request in-process (after one to warm up): its queries and wall time. Tells a
+def probe(
+    client, path: str, *, revalidate: bool = False, variants: list[str] | None = None
+) -> dict:
+    """One request in-process after one to warm up: its queries and wall time, and those of
+    the first request ("cold": for the public pages, the one that fills the cache). Tells a
     page's database work apart from its Python work, which wrk's figures cannot. With
-    `revalidate`, the measured request carries the warm-up answer's ETag."""
+    `revalidate`, the measured request carries the first answer's ETag; with `variants`,
+    both are variants of the address not asked for before."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    first = client.get(path)
+    def timed(address, **extra):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(address, **extra)
+            elapsed = time.perf_counter() - started
+        return response, len(queries.captured_queries), round(1000 * elapsed, 1)
+
+    first, cold_queries, cold_ms = timed(variants[0] if variants else path)
     extra = {}
     if revalidate and first.has_header("ETag"):
         extra["HTTP_IF_NONE_MATCH"] = first["ETag"]
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        response = client.get(path, **extra)
-        elapsed = time.perf_counter() - started
+    response, queries, ms = timed(variants[-1] if variants else path, **extra)
     return {
         "status": response.status_code,
-        "queries": len(queries.captured_queries),
-        "ms": round(1000 * elapsed, 1),
+        "queries": queries,
+        "ms": ms,
+        "cold_queries": cold_queries,
+        "cold_ms": cold_ms,
     }
 
 
@@ -541,7 +663,25 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(url: str, headers: dict, args) -> dict:
+def variants_script(name: str, paths: list[str], stamp: str) -> Path:
+    """report.lua plus a request() that sends the next of `paths` each time, starting at a
+    random one (so that the warm-up and the rounds do not repeat each other's addresses)."""
+    table = ",\n".join(json.dumps(p) for p in paths)
+    script = RESULTS_DIR / f"wrk-{stamp}-{name}.lua"
+    script.write_text(
+        REPORT_LUA.read_text()
+        + f"\nlocal paths = {{\n{table}\n}}\n"
+        + "math.randomseed(os.time())\n"
+        + "local counter = math.random(#paths)\n"
+        + "request = function()\n"
+        + "  counter = counter % #paths + 1\n"
+        + "  return wrk.format(nil, paths[counter])\n"
+        + "end\n"
+    )
+    return script
+
+
+def run_wrk(url: str, headers: dict, args, script: Path = REPORT_LUA) -> dict:
     command = [
         wrk_binary(),
         f"--threads={args.threads}",
@@ -549,7 +689,7 @@ def run_wrk(url: str, headers: dict, args) -> dict:
         f"--duration={args.duration}s",
         "--timeout=10s",
         "--latency",
-        f"--script={REPORT_LUA}",
+        f"--script={script}",
     ]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
@@ -579,10 +719,12 @@ def worker_cpu_seconds(master_pid: int) -> float | None:
         return None
 
 
-def measure(name: str, path: str, url: str, headers: dict, args, master_pid: int) -> Measurement:
+def measure(
+    name: str, path: str, url: str, headers: dict, args, master_pid: int, script: Path
+) -> Measurement:
     say(f"  {name}: {args.duration} s on {path}")
     cpu_before = worker_cpu_seconds(master_pid)
-    raw = run_wrk(url, headers, args)
+    raw = run_wrk(url, headers, args, script)
     cpu_after = worker_cpu_seconds(master_pid)
     seconds = raw["duration_us"] / 1e6
     requests = raw["requests"]
@@ -653,6 +795,8 @@ def summarise(
                 "cpu_ratio": _median(cpu),
                 "queries": (probes or {}).get(name, {}).get("queries"),
                 "in_process_ms": (probes or {}).get(name, {}).get("ms"),
+                "cold_queries": (probes or {}).get(name, {}).get("cold_queries"),
+                "cold_ms": (probes or {}).get(name, {}).get("cold_ms"),
                 "errors": errors,
             }
         )
@@ -661,6 +805,15 @@ def summarise(
 
 def _fmt(value, spec: str) -> str:
     return "–" if value is None else format(value, spec)
+
+
+def _queries(row: dict) -> str:
+    """The measured request's queries, and the first request's where they differ (a page
+    from the public cache reads little; the first one builds it)."""
+    queries, cold = row.get("queries"), row.get("cold_queries")
+    if cold is None or cold == queries:
+        return _fmt(queries, "")
+    return f"{_fmt(queries, '')} (first {cold})"
 
 
 def print_table(rows: list[dict]) -> None:
@@ -698,7 +851,7 @@ def print_markdown(rows: list[dict], meta: dict) -> None:
             f"| {r['p99_ms']:.2f} | {_fmt(r['cpu_ms'], '.2f')} "
             f"| {r['throughput_ratio']:.2f} ({low:.2f}–{high:.2f}) "
             f"| {r['latency_ratio_p50']:.1f} | {_fmt(r['cpu_ratio'], '.1f')} "
-            f"| {_fmt(r['queries'], '')} |"
+            f"| {_queries(r)} |"
         )
     print()
     print(
@@ -835,22 +988,25 @@ def main(argv=None) -> int:
                     raise BenchError(
                         f"{s.name}: {path} with If-None-Match answered {status}, not 304"
                     )
-            targets.append((s, path, url, headers))
+            script = REPORT_LUA
+            if f"variants:{s.name}" in resolved:
+                script = variants_script(s.name, resolved[f"variants:{s.name}"], stamp)
+            targets.append((s, path, url, headers, script))
         say("every URL answers 200 (304 where revalidated)")
 
         if args.warmup:
             say(f"warming up for {args.warmup} s per URL …")
             warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
-            for _s, _path, url, headers in targets:
-                run_wrk(url, headers, warm)
+            for _s, _path, url, headers, script in targets:
+                run_wrk(url, headers, warm, script)
 
         rounds: list[dict[str, Measurement]] = []
         for number in range(1, args.rounds + 1):
             say(f"round {number} of {args.rounds}")
             rounds.append(
                 {
-                    s.name: measure(s.name, path, url, headers, args, server.process.pid)
-                    for s, path, url, headers in targets
+                    s.name: measure(s.name, path, url, headers, args, server.process.pid, script)
+                    for s, path, url, headers, script in targets
                 }
             )
     except BenchError as error:

@@ -327,9 +327,11 @@ def generate_supports(
         Support.objects.bulk_update(
             new_supports, ["working_edition", "current_published_edition"], batch_size=BATCH
         )
+        indexed = _index_for_search() if published else None
     counts = {
         "supports_created": len(new_supports),
         "supports_published": len(published),
+        "search_documents": indexed,
         "blocks_created": len(new_blocks),
         **snapshot_counts,
         "supports_seconds": round(time.monotonic() - started, 2),
@@ -338,9 +340,21 @@ def generate_supports(
         f"scale: {len(new_supports)} new supports ({len(published)} published, "
         f"{snapshot_counts['snapshot_blocks']} snapshot blocks rendered in "
         f"{snapshot_counts['render_seconds']} s), {len(sections)} sections and "
-        f"{len(new_blocks)} blocks, {counts['supports_seconds']} s\n"
+        f"{len(new_blocks)} blocks, {indexed} search documents, "
+        f"{counts['supports_seconds']} s\n"
     )
     return counts
+
+
+def _index_for_search() -> int | None:
+    """The reading site's search index, as the publish step's effect leaves it, rebuilt in
+    batches by the publishing app's own `reindex_all` (None before that app had search)."""
+    try:
+        from apps.publishing.search import reindex_all
+    except ImportError:
+        return None
+    written, _removed = reindex_all()
+    return written
 
 
 def _publish(editions: list, sections: list, blocks: list, *, now) -> dict:
