@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,15 +192,21 @@ def _write(edition, purpose, transition, actor) -> Snapshot:
 # ---------------------------------------------------------------- change tags
 
 
-def previous_publication(edition: Edition, before=None) -> Snapshot | None:
-    """The publication snapshot of the support that readers had before this edition's:
-    the latest of its other editions, taken before `before` if given. One query."""
+def previous_publication(edition: Edition) -> Snapshot | None:
+    """The publication snapshot readers had before this edition's: that of the support's
+    highest-numbered edition below this one that was published. By number, not by time:
+    numbers only grow, whatever a clock did. One query."""
     earlier = Snapshot.objects.filter(
-        edition__support_id=edition.support_id, purpose=SnapshotPurpose.PUBLICATION
-    ).exclude(edition_id=edition.pk)
-    if before is not None:
-        earlier = earlier.filter(taken_at__lte=before)
-    return earlier.select_related("edition").order_by("-taken_at", "-id").first()
+        Q(edition__major__lt=edition.major)
+        | Q(edition__major=edition.major, edition__minor__lt=edition.minor),
+        edition__support_id=edition.support_id,
+        purpose=SnapshotPurpose.PUBLICATION,
+    )
+    return (
+        earlier.select_related("edition")
+        .order_by("-edition__major", "-edition__minor", "-id")
+        .first()
+    )
 
 
 def _previous_blocks(previous: Snapshot) -> dict:
@@ -249,8 +255,8 @@ class PublicationChanges:
 def publication_changes(snapshot: Snapshot) -> PublicationChanges:
     """Compare a publication snapshot with the one before it, from the stored rows and the
     editorial marks of the (frozen) edition's blocks. Four queries."""
-    edition = Edition.objects.only("pk", "support_id").get(pk=snapshot.edition_id)
-    previous = previous_publication(edition, before=snapshot.taken_at)
+    edition = Edition.objects.only("pk", "support_id", "major", "minor").get(pk=snapshot.edition_id)
+    previous = previous_publication(edition)
     if previous is None:
         return PublicationChanges(previous=None)
     before = _previous_blocks(previous)
