@@ -13,8 +13,8 @@ from apps.accounts.models import Organisation
 from apps.authoring.models import Edition
 from apps.authoring.workflow_states import EditionState
 
-from .models import Consultation, Position, Recipient, RecipientStatus
-from .permissions import register_rounds_q
+from .models import Comment, Consultation, Position, Recipient, RecipientStatus
+from .permissions import may_manage_rounds, may_read_responses, register_rounds_q
 from .services import day_in_swedish, next_window
 
 WAITING = (RecipientStatus.INVITED, RecipientStatus.DRAFTING)
@@ -190,23 +190,37 @@ def queue(today: date | None = None) -> dict:
 
 
 def edition_round_panel(request, edition) -> dict | None:
-    """The edition page's panel: the latest round's dates and days left, with a link to its
-    page (whoever reads the edition reads the round). One query; none for an edition that
-    has not been sent out."""
+    """The edition page's panel: the latest round's dates and days left, its recipients as
+    the round page's grid, how many submitted comments still lack a response, and links to
+    the round, the comments on the text and the response table for those who may read them.
+    A constant number of queries; none for an edition that has not been sent out."""
     if edition.state in NEVER_SENT:
         return None
     consultation = (
         Consultation.objects.filter(edition=edition)
-        .annotate(recipient_count=Count("recipient_rows"))
+        .select_related("edition__support__programme_area")
         .order_by("-opened_at", "-pk")
         .first()
     )
     if consultation is None:
         return None
     today = timezone.localdate()
+    user = request.user
+    reads_answers = may_read_responses(user, consultation)
+    comments = (
+        Comment.objects.filter(
+            answer__recipient__consultation=consultation, answer__submitted_at__isnull=False
+        ).aggregate(total=Count("pk"), missing=Count("pk", filter=Q(response__isnull=True)))
+        if reads_answers
+        else {"total": 0, "missing": 0}
+    )
     return {
         "consultation": consultation,
         "timing": round_timing(consultation, today),
-        "recipients": consultation.recipient_count,
+        "overview": recipient_overview(consultation, today),
+        "may_manage": may_manage_rounds(user) and consultation.closed_at is None,
+        "reads_answers": reads_answers,
+        "comments": comments["total"],
+        "missing": comments["missing"],
         "today": today,
     }

@@ -235,6 +235,57 @@ def test_the_edition_page_shows_the_closing_date_days_left_and_links_to_the_roun
     assert round_url(consultation) in response.content.decode()
 
 
+def test_the_edition_page_shows_the_recipients_grid_of_its_round(editor, consultation, client_for):
+    set_status(consultation, "skane", RecipientStatus.SUBMITTED)
+    Recipient.objects.filter(consultation=consultation, organisation__code="uppsala").update(
+        extended_until=consultation.closes_on + timedelta(days=7),
+        extension_reason="Regionfullmäktige sammanträder sent.",
+    )
+    html = client_for(editor).get(consultation.edition.get_absolute_url()).content.decode()
+    panel = html.split('class="panel round-summary"', 1)[1].split('class="panel workflow"', 1)[0]
+    groups = re.findall(r'<section class="recipient-group"[^>]*>\s*<h5[^>]*>([^<]+)</h5>', panel)
+    assert len(groups) == 6
+    assert len(re.findall(r'class="recipient recipient--', panel)) == 21 + 2
+    south = panel.split("Södra sjukvårdsregionen", 1)[1].split("</section>", 1)[0]
+    assert "Region Skåne" in south and "Har svarat" in south
+    assert "Regionfullmäktige sammanträder sent." in panel
+    # The national editor extends from here as from the round page.
+    uppsala = Recipient.objects.get(consultation=consultation, organisation__code="uppsala")
+    assert reverse("remiss:recipient_extend", args=[consultation.pk, uppsala.pk]) in panel
+
+
+def test_the_edition_panel_links_the_comments_and_the_table_and_counts_submitted_comments(
+    client_for,
+):
+    from tests.remiss.helpers_responses import open_on_complete_edition, write_answer
+
+    r = open_on_complete_edition()
+    write_answer(r, region("skane"), 2)
+    write_answer(r, region("uppsala"), 1, submit=False)
+    comments = reverse("remiss:comments", args=[r.consultation.pk])
+    table = reverse("remiss:table", args=[r.consultation.pk])
+    html = client_for(r.author).get(r.edition.get_absolute_url()).content.decode()
+    assert comments in html and table in html
+    # A draft's comment is not counted.
+    assert "2 synpunkter, 2 saknar bemötande" in text_of_html(html)
+
+
+def text_of_html(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_edition_panel_runs_a_constant_number_of_queries(editor, client_for):
+    small = open_round(editor, recipients=list(Organisation.objects.regions()[:2]))
+    large = open_round(editor)
+    client = client_for(editor)
+    counts = []
+    for consultation in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(consultation.edition.get_absolute_url())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 def test_an_edition_not_sent_out_has_no_round_panel(editor, client_for):
     from tests.remiss.helpers import ready_edition
 
