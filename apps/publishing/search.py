@@ -196,10 +196,14 @@ def public_documents() -> QuerySet[SearchDocument]:
     """The index rows of supports readers can read now, with what a result row shows. A row
     whose edition is no longer the support's published one (an index not rebuilt after data
     was changed behind the workflow's back) is never shown."""
-    return SearchDocument.objects.filter(
-        support__current_published_edition=F("edition"),
-        edition__state=EditionState.PUBLISHED,
-    ).select_related("support", "support__product_type", "support__programme_area", "edition")
+    return (
+        SearchDocument.objects.filter(
+            support__current_published_edition=F("edition"),
+            edition__state=EditionState.PUBLISHED,
+        )
+        .select_related("support", "support__product_type", "support__programme_area", "edition")
+        .defer("folded_title", "folded_diagnoses", "folded_text", "vector")
+    )
 
 
 def filtered_documents(filters: Filters) -> QuerySet[SearchDocument]:

@@ -151,7 +151,7 @@ def _searched(form: SearchForm, request) -> tuple[dict, int]:
     filters = form.filters()
     number = form.page_number()
     matching, ranked = search.search_documents(terms, filters)
-    pages = Pages(number=number, count=matching.count())
+    pages = Pages(number=number, count=matching.count(), per_page=PER_PAGE)
     context = {
         "terms": terms,
         "pages": pages,
@@ -166,7 +166,7 @@ def _searched(form: SearchForm, request) -> tuple[dict, int]:
         }
         return context, 404
     start = pages.first_position - 1
-    context["results"] = _results(ranked[start : start + PER_PAGE], terms)
+    context["results"] = _results(ranked[start : start + pages.per_page], terms)
     if number == 1:
         hits, more = search.search_unpublished(request.user, terms, filters)
         context.update(unpublished=hits, unpublished_more=more)
