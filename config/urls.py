@@ -61,6 +61,7 @@ urlpatterns = [
     path("kunskapsstod/", include("apps.authoring.urls")),
     path("remiss/", include("apps.remiss.urls")),
     path("", include("apps.core.urls")),
+    path("api/", include("apps.publishing.api.urls")),
     path("", include("apps.publishing.urls")),
     path("django-admin/", admin.site.urls),
     path("_bench/minimal/", bench_yardstick, name="bench_minimal"),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "corsheaders",
     "apps.core",
     "apps.accounts",
     "apps.authoring",
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # High, before anything that can answer on its own (whitenoise, CommonMiddleware's
+    # redirects), so that a preflight is answered here; only /api/ gets CORS (below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -197,6 +201,15 @@ BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
 # How long a public page or API body may stay in the cache. Changes do not wait for it: a
 # publication or withdrawal makes every cached value of that support unreachable at once.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "86400"))
+
+# Cross-origin reads of the public API (django-cors-headers): any site may fetch it from a
+# browser, never with credentials, and nothing else of the site is shared that way.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag",)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,108 @@
+"""The API's reads, on top of the public selectors (apps/publishing/selectors.py): only
+supports with a published edition, only publication snapshots, and the publish and
+withdraw steps of the workflow for the change feed. Each runs a fixed number of queries."""
+
+from datetime import datetime
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+
+from apps.authoring.models import (
+    CareLevel,
+    EditionTransition,
+    SnapshotBlock,
+    SnapshotPurpose,
+    Support,
+    SupportDiagnosis,
+)
+from apps.authoring.workflow_states import FROZEN_STATES
+
+from .. import selectors
+
+# The workflow steps that change what readers see. "supersede" is the shadow of a publish
+# (the earlier edition gives way) and is reported as that publication.
+PUBLIC_EVENTS = {"publish": "published", "withdraw": "withdrawn"}
+
+
+def _has_text_for(level: str):
+    return Exists(
+        SnapshotBlock.objects.filter(
+            snapshot__edition_id=OuterRef("current_published_edition_id"),
+            snapshot__purpose=SnapshotPurpose.PUBLICATION,
+            care_level__in=[level, CareLevel.BOTH],
+        )
+    )
+
+
+def filtered_supports(
+    *,
+    npo: str | None = None,
+    product_type: str | None = None,
+    care_level: str | None = None,
+    diagnosis: str | None = None,
+    updated_since: datetime | None = None,
+) -> QuerySet[Support]:
+    """Public supports, filtered, each annotated with the care levels its text is for. A
+    diagnosis filter is a prefix of ICD-10 codes (I50 finds I50 and I50.0); updated_since
+    compares with the publication of the current edition."""
+    supports = selectors.public_supports().annotate(
+        for_primary=_has_text_for(CareLevel.PRIMARY),
+        for_specialised=_has_text_for(CareLevel.SPECIALISED),
+    )
+    if npo:
+        supports = supports.filter(programme_area__code=npo)
+    if product_type:
+        supports = supports.filter(product_type__code=product_type)
+    if care_level == CareLevel.PRIMARY:
+        supports = supports.filter(for_primary=True)
+    elif care_level == CareLevel.SPECIALISED:
+        supports = supports.filter(for_specialised=True)
+    if diagnosis:
+        supports = supports.filter(
+            Exists(
+                SupportDiagnosis.objects.filter(
+                    support_id=OuterRef("pk"), code__startswith=diagnosis
+                )
+            )
+        )
+    if updated_since is not None:
+        supports = supports.filter(current_published_edition__published_at__gte=updated_since)
+    return supports
+
+
+def diagnoses_by_support(support_ids) -> dict[int, list[SupportDiagnosis]]:
+    found: dict[int, list[SupportDiagnosis]] = {}
+    for diagnosis in SupportDiagnosis.objects.filter(support_id__in=support_ids).order_by("code"):
+        found.setdefault(diagnosis.support_id, []).append(diagnosis)
+    return found
+
+
+def related_public(support: Support) -> list[Support]:
+    """The public supports this one links to (the relation goes both ways)."""
+    return list(selectors.public_supports().filter(related_supports=support))
+
+
+def public_events() -> QuerySet[EditionTransition]:
+    """Every publication and withdrawal, oldest first, with what an entry shows."""
+    return (
+        # An edition is frozen once it was published; the state is asked all the same, so
+        # that no stray row could ever name an unpublished edition.
+        EditionTransition.objects.filter(name__in=PUBLIC_EVENTS, edition__state__in=FROZEN_STATES)
+        .select_related("edition", "edition__support")
+        .order_by("created_at", "pk")
+    )
+
+
+def last_public_change_at() -> datetime | None:
+    """When anything a public list shows last changed: the last publication or withdrawal."""
+    return EditionTransition.objects.filter(name__in=PUBLIC_EVENTS).aggregate(at=Max("created_at"))[
+        "at"
+    ]
+
+
+def support_last_change_at(support: Support) -> datetime | None:
+    """When a support's public answer last changed: its own publications and withdrawals,
+    and those of the supports it links to (they come and go from its list of related)."""
+    return EditionTransition.objects.filter(
+        Q(edition__support=support) | Q(edition__support__related_supports=support),
+        name__in=PUBLIC_EVENTS,
+    ).aggregate(at=Max("created_at"))["at"]
