@@ -10,6 +10,16 @@ import django.db.models.deletion
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
+
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """Django's operation creates the extension only on PostgreSQL but would look for it on
+    any database when the migration is reversed."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 POSTGRES_INDEXES = (
     ("search_doc_vector_gin", "USING gin (vector)"),
     ("search_doc_title_trgm", "USING gin (title gin_trgm_ops)"),
@@ -49,7 +59,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.CreateModel(
             name="SearchDocument",
             fields=[
