@@ -171,9 +171,9 @@ SEARCH_WORD = "behandling"
 def _search_variants(count: int = 5000) -> list[str]:
     """The same search spelled `count` ways: the word's letters in upper or lower case by
     the bits of n, and the word repeated (a repeated word counts once). Every variant finds
-    what /?q=behandling finds, and none is the address of another."""
+    what /?q=behandling finds, and none is the address of another or /?q=behandling."""
     paths = []
-    for n in range(count):
+    for n in range(1, count + 1):
         bits = n % (1 << len(SEARCH_WORD))
         cased = "".join(c.upper() if bits >> i & 1 else c for i, c in enumerate(SEARCH_WORD))
         words = [cased] + [SEARCH_WORD] * (n >> len(SEARCH_WORD))
