@@ -92,8 +92,15 @@ def _respond(request, name: str, slug: str, variant: tuple, build, status: int =
 
 
 def _shell(request, page: dict) -> str:
-    context = {**page, "html": mark_safe(page["html"])}  # noqa: S308 - rendered by a template
-    return render_to_string("publishing/reading_page.html", context, request=request)
+    """The page around its content. Rendered without the request's context processors: the
+    public header needs only who is signed in, and the signed-in application's menu and
+    counters (four queries) have no place here."""
+    context = {
+        **page,
+        "html": mark_safe(page["html"]),  # noqa: S308 - rendered by a template
+        "user": request.user,
+    }
+    return render_to_string("publishing/reading_page.html", context)
 
 
 def _withdrawn(request, gone: _Withdrawn):
