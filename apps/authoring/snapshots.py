@@ -77,7 +77,8 @@ def _canonical(value) -> bytes:
 
 def _snapshot_hash(sections: list[SnapshotSection], blocks: list[SnapshotBlock]) -> str:
     """Over what a reader can tell apart: the sections (key, title, level, order) and, in
-    each, the blocks' uids, positions and content hashes. Equal text, equal hash."""
+    each, the blocks' uids, positions and content hashes. Equal text, equal hash. The change
+    tags are left out: they follow from this text and the publication before it."""
     by_section: dict[str, list] = {section.key: [] for section in sections}
     for block in blocks:
         by_section[block.section.key].append([str(block.uid), block.position, block.content_hash])
