@@ -11,8 +11,10 @@ class PublishingConfig(AppConfig):
 
         from .cache import forget_support
 
-        register_public_change_listener(forget_support)
+        # The search index is brought up to date before the cache forgets: a search cached
+        # in between would otherwise keep the old index's answer under the new generation.
         self.register_search()
+        register_public_change_listener(forget_support)
 
     def register_search(self):
         """The search index follows publication and withdrawal inside the step's own

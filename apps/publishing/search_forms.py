@@ -59,10 +59,7 @@ class SearchForm(forms.Form):
     )
     diagnos = forms.CharField(
         label=_("Diagnos"),
-        help_text=_(
-            "ICD-10-kod, till exempel I50, eller diagnosens namn som i kodlistan (på engelska), "
-            "till exempel heart failure."
-        ),
+        help_text=_("ICD-10-kod eller namn på engelska, till exempel I50 eller heart failure."),
         required=False,
         max_length=100,
         error_messages={"max_length": _("Skriv högst %(limit_value)d tecken.")},

@@ -151,3 +151,33 @@ def test_the_demo_data_publishes_a_support_that_search_finds(settings):
     call_command("seed_demo", stdout=StringIO())
 
     assert "Hjärtsvikt – behandling" in SearchDocument.objects.values_list("title", flat=True)
+
+
+def test_the_index_effects_run_after_authorings_own_publish_and_withdraw_effects():
+    from apps.authoring import workflow_effects
+    from apps.authoring.workflow import effects_for
+    from apps.publishing import search
+
+    publish, withdraw = effects_for("publish"), effects_for("withdraw")
+
+    assert publish.index(search.index_published_edition) > publish.index(
+        workflow_effects.freeze_published_text
+    )
+    assert withdraw.index(search.unindex_withdrawn_edition) > withdraw.index(
+        workflow_effects.withdraw
+    )
+
+
+def test_another_public_change_rebuilds_the_row_after_the_commit(
+    author, editor, django_capture_on_commit_callbacks
+):
+    from apps.authoring.public_changes import announce_public_change
+
+    support = public(author, editor, "Astma", "Text.")
+    type(support).objects.filter(pk=support.pk).update(title="Astma hos vuxna")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_public_change(support_id=support.pk, reason="support_updated")
+        assert SearchDocument.objects.get(support=support).title == "Astma"
+
+    assert SearchDocument.objects.get(support=support).title == "Astma hos vuxna"
