@@ -323,3 +323,18 @@ def test_the_query_count_does_not_grow_with_the_number_of_results(
     with django_assert_max_num_queries(8):
         cache.clear()
         page(client, "q=astma&npo=npo-hjart-och-karlsjukdomar&diagnos=J45")
+
+
+ODD_VALUES = [
+    "%00", "'", "%27%27", "&|!:*()", "<>", "(", "I50.", "i50.9.9", "__", "a:*", "%5C",
+    "%C3%28", "x" * 150, "ööö", "%E2%80%8B", "-1", "1e9",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", ["q", "npo", "produkttyp", "vardniva", "diagnos", "sida"])
+def test_odd_values_get_an_answer_never_a_server_error(client, author, editor, field):
+    public(author, editor, "Astma", "Text om astma.")
+
+    statuses = {value: client.get(f"/?{field}={value}").status_code for value in ODD_VALUES}
+
+    assert set(statuses.values()) <= {200, 400}, statuses
