@@ -151,6 +151,15 @@ def test_the_print_view_holds_the_text_and_no_navigation(page: Page, support):
             expect(element).to_be_hidden()
     for copy in page.get_by_role("link", name="Kopiera länk").all():
         expect(copy).to_be_hidden()
+    # Folded in-depth text is printed too: by the print rules, and where a browser does not
+    # draw a fold's content that way, by the script opening the folds before printing.
+    expect(page.get_by_text(IN_DEPTH)).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(page.get_by_text(IN_DEPTH)).to_be_hidden()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    expect(page.get_by_text(IN_DEPTH)).to_be_visible()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    expect(page.get_by_text(IN_DEPTH)).to_be_hidden()
 
 
 def test_a_withdrawn_support_says_so(page: Page, support):

@@ -138,6 +138,25 @@ def test_the_response_says_that_it_varies_by_cookie(client):
     assert "Cookie" in response["Vary"]
 
 
+@pytest.mark.django_db
+def test_a_related_support_withdrawn_leaves_the_cached_page_of_the_other(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.authoring.helpers import make_complete, make_support, working_edition
+    from tests.publishing.reading_helpers import withdraw
+
+    author, editor = people()
+    pathway = published_support(author, editor, title="Hjärtsvikt – vårdförlopp")
+    support = make_support(author, title="Hjärtsvikt – behandling", related_supports=[pathway])
+    publish_now(make_complete(working_edition(support), author), editor)
+    assert "Hjärtsvikt – vårdförlopp" in page_of(client.get(support_url(support))).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw(editor, Support.objects.get(pk=pathway.pk))
+
+    assert "Hjärtsvikt – vårdförlopp" not in page_of(client.get(support_url(support))).text
+
+
 # ---------------------------------------------------------------- no stale page
 
 
