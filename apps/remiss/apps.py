@@ -49,9 +49,10 @@ class RemissConfig(AppConfig):
 
         from apps.authoring.panels import register_edition_panel
 
-        from .selectors import edition_round_panel
+        from .selectors import earlier_round_panel, edition_round_panel
 
         register_edition_panel("remiss/includes/edition_round_summary.html", edition_round_panel)
+        register_edition_panel("remiss/includes/earlier_round_summary.html", earlier_round_panel)
 
         from apps.authoring.permissions import register_reader_rule
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.models import Organisation
 from apps.authoring.models import Edition
+from apps.authoring.snapshots import BlockStatus, block_statuses
 from apps.authoring.workflow_states import EditionState
 
 from .models import Comment, Consultation, Position, Recipient, RecipientStatus
@@ -223,4 +224,45 @@ def edition_round_panel(request, edition) -> dict | None:
         "comments": comments["total"],
         "missing": comments["missing"],
         "today": today,
+    }
+
+
+def earlier_round_panel(request, edition) -> dict | None:
+    """On the edition worked on after a remiss of an earlier edition, before it is sent out
+    itself: the comments of that round stay attached to their blocks (by uid), so the page
+    says how many there are, on how many blocks, and how many of those blocks have changed
+    or gone since the text was sent out (content hash against the snapshot), with links to
+    the comments at their blocks and the response table. A constant number of queries."""
+    if edition.state not in NEVER_SENT or edition.support.working_edition_id != edition.pk:
+        return None
+    consultation = (
+        Consultation.objects.filter(edition__support_id=edition.support_id, closed_at__isnull=False)
+        .exclude(edition_id=edition.pk)
+        .select_related("edition__support__programme_area")
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    if consultation is None or not may_read_responses(request.user, consultation):
+        return None
+    comments = list(
+        Comment.objects.filter(
+            answer__recipient__consultation=consultation, answer__submitted_at__isnull=False
+        )
+        .select_related("snapshot_block")
+        .only("pk", "snapshot_block__uid", "snapshot_block__content_hash")
+    )
+    if not comments:
+        return None
+    frozen = {c.snapshot_block.uid: c.snapshot_block for c in comments}
+    statuses = block_statuses(frozen.values(), edition)
+    changed = {uid for uid, status in statuses.items() if status == BlockStatus.CHANGED}
+    removed = {uid for uid, status in statuses.items() if status == BlockStatus.REMOVED}
+    return {
+        "consultation": consultation,
+        "comments": len(comments),
+        "blocks": len(frozen),
+        "changed_blocks": len(changed),
+        "removed_blocks": len(removed),
+        "comments_on_changed": sum(1 for c in comments if c.snapshot_block.uid in changed),
+        "comments_on_removed": sum(1 for c in comments if c.snapshot_block.uid in removed),
     }

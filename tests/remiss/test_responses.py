@@ -3,6 +3,8 @@ comment while the edition is in revision; the edition cannot leave revision forw
 comment lacks one (a guard registered through the workflow's public registry); the response
 page marks a comment whose block has changed since the snapshot."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -488,3 +490,59 @@ def test_comments_follow_their_block_into_a_later_edition(client_for):
     assert marks == {changed.pk: "changed", kept.pk: ""}
     page = client_for(r.author).get(reverse("remiss:comments", kwargs={"pk": r.consultation.pk}))
     assert "Blocket har ändrats sedan remissen" in page.content.decode()
+
+
+def test_the_later_editions_page_counts_the_earlier_rounds_comments_and_changed_blocks(
+    client_for, django_assert_max_num_queries
+):
+    r = round_in_revision(answers=2, comments=3)
+    respond_to_all(r)
+    publish(Edition.objects.get(pk=r.edition.pk))
+    later = authoring_services.edition_start_new(
+        actor=r.author, support=r.edition.support, kind="minor", change_summary="Språket."
+    )
+    first = comments_of(r).first()
+    on_first_block = comments_of(r).filter(block_uid=first.block_uid).count()
+    block = Block.objects.get(edition=later, uid=first.block_uid)
+    authoring_services.block_save(
+        actor=r.author, block=block, lock_version=block.lock_version, content={"body": "Nytt."}
+    )
+    client = client_for(r.author)
+
+    page = client.get(Edition.objects.get(pk=later.pk).get_absolute_url())
+
+    html = page.content.decode()
+    panel = html.split('class="panel earlier-round"', 1)[1].split("</section>", 1)[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", panel).split())
+    assert f"Synpunkter från remissen av version {r.edition.number}" in text
+    blocks = comments_of(r).values("block_uid").distinct().count()
+    assert f"6 synpunkter på {blocks} block följer med till den här versionen" in text
+    assert f"Ändrade sedan remissen: 1 block med {on_first_block} synpunkter." in text
+    assert "Borttagna sedan remissen: 0 block med 0 synpunkter." in text
+    assert reverse("remiss:comments", kwargs={"pk": r.consultation.pk}) in panel
+    # The edition that went on remiss keeps its own round's panel, not this one.
+    published = client.get(Edition.objects.get(pk=r.edition.pk).get_absolute_url())
+    assert "earlier-round" not in published.content.decode()
+    # The panel's reads do not grow with the comments.
+    with django_assert_max_num_queries(60):
+        client.get(Edition.objects.get(pk=later.pk).get_absolute_url())
+
+
+def test_the_earlier_round_is_not_shown_to_someone_who_may_not_read_its_answers(client_for):
+    r = round_in_revision(answers=1, comments=1)
+    respond_to_all(r)
+    publish(Edition.objects.get(pk=r.edition.pk))
+    later = authoring_services.edition_start_new(
+        actor=r.author, support=r.edition.support, kind="minor", change_summary="Språket."
+    )
+    from apps.remiss.selectors import earlier_round_panel
+
+    class Request:
+        user = person("author", area=npo("psykisk-halsa"))
+
+    assert earlier_round_panel(Request(), Edition.objects.get(pk=later.pk)) is None
+
+    class AuthorRequest:
+        user = r.author
+
+    assert earlier_round_panel(AuthorRequest(), Edition.objects.get(pk=later.pk))["comments"] == 1
