@@ -821,3 +821,48 @@ def test_a_recognised_upload_is_kept_through_the_form(as_coordinator, recipient)
 
     assert current_answer(recipient).impact_statement_name == "Bilaga.pdf"
     assert recognised(pdf_upload()).document_kind == "pdf"
+
+
+# ---------------------------------------------------------------- an organisation's answer
+
+
+def test_an_organisation_answers_through_its_own_coordinator_and_reviewer(client_for):
+    from apps.accounts.models import Organisation
+    from apps.remiss.inbox import answer_tasks
+
+    body = Organisation.objects.other_bodies().active().order_by("name").first()
+    consultation = round_with_text(recipients=(HOME, body.code))
+    recipient = recipient_of(consultation, body.code)
+    coordinator = member("remiss_coordinator", body.code, "Olga Organisationssamordnare")
+    reviewer = member("remiss_reviewer", body.code, "Oskar Organisationsgranskare")
+    block = blocks_of(consultation)[1]
+
+    (task,) = answer_tasks(reviewer)
+    assert task.url == answer_path(recipient)
+    assert task.action.startswith("Skriv organisationens remissvar")
+    as_reviewer = client_for(reviewer)
+    page = as_reviewer.get(task.url)
+    assert page.status_code == 200
+    assert "Organisationens svar" in text_of(page)
+    added = as_reviewer.post(
+        answer_path(recipient, "remiss:comment_add", block_uid=block.uid),
+        {"type": "implementation", "text": "Patienterna behöver skriftlig information."},
+    )
+    assert added.status_code == 302
+    # The reviewer does not submit; the organisation's coordinator does.
+    assert as_reviewer.get(answer_path(recipient, "remiss:answer_submit")).status_code == 403
+    as_coordinator = client_for(coordinator)
+    saved = as_coordinator.post(
+        answer_path(recipient, "remiss:answer_save"), answer_form_data(recipient)
+    )
+    assert saved.status_code == 302
+    submitted = as_coordinator.post(
+        answer_path(recipient, "remiss:answer_submit"),
+        {"lock_version": current_answer(recipient).lock_version},
+    )
+    assert submitted.status_code == 302
+    assert Recipient.objects.get(pk=recipient.pk).status == RecipientStatus.SUBMITTED
+    assert current_answer(recipient).comments.get().author == reviewer
+    # The organisation's coordinator does not reach the region's draft.
+    home = recipient_of(consultation)
+    assert client_for(coordinator).get(answer_path(home)).status_code == 404
