@@ -66,9 +66,8 @@ from .swedish import STOP_WORDS, stem
 CONFIG = "swedish"
 # Words of a query that count; more are ignored (a pasted paragraph is not a search).
 MAX_TERMS = 8
-# pg_trgm's `%>` operator uses its word_similarity_threshold (0.6 by default): "hjärtsvit"
-# against "Hjärtsvikt – behandling" is 0.8, "hart failur" against "Heart failure" 0.67.
-# Titles rank before diagnoses, diagnoses before text.
+# SQLite's ranking: a word found in the title counts most, then in a diagnosis, then in
+# the text (PostgreSQL's ts_rank weighs A, B and C the same way).
 _WEIGHTS = {"title": 4, "diagnoses": 2, "text": 1}
 
 # A word: letters and digits, with inner dots kept (ICD-10 codes, decimals).
@@ -220,6 +219,9 @@ def search_documents(terms: Terms, filters: Filters) -> tuple[QuerySet, QuerySet
         return documents, documents.order_by("title", "pk")
     if _is_postgres():
         tsquery = terms.tsquery()
+        # pg_trgm's `%>` uses its word_similarity_threshold (0.6 by default), and its GIN
+        # indexes: "hjärtsvit" against "Hjärtsvikt – behandling" is 0.8, "hart failur"
+        # against "Heart failure, unspecified" 0.67, an unrelated word near 0.
         phrase = terms.text.lower()
         matching = documents.filter(
             Q(SearchVectorExact(F("vector"), tsquery))
