@@ -4,6 +4,8 @@ with supports in every state a reader must not see, and helpers to read the API'
 import json
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from apps.authoring.models import Block, Edition, Support
 from apps.authoring.workflow_states import EditionState as S
 from tests.authoring.helpers import (
@@ -131,6 +133,21 @@ def build_world(author, editor) -> World:
         working=Edition.objects.get(pk=working.pk),
     )
     return world
+
+
+def world_in_a_module_transaction(django_db_blocker):
+    """For a module-scoped fixture: one world for a module's read-only tests (building it
+    costs seconds), in a transaction of its own around the tests' transactions, rolled back
+    at the end. The publications' after-commit announcements never run, and need not: each
+    test starts with an empty cache (tests/conftest.py).
+
+        @pytest.fixture(scope="module")
+        def world(django_db_setup, django_db_blocker):
+            yield from world_in_a_module_transaction(django_db_blocker)
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(person("author"), person("national_editor"))
+        transaction.set_rollback(True)
 
 
 def other_npo():

@@ -12,7 +12,8 @@ import json
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -61,6 +62,18 @@ def addresses(django_db_setup, django_db_blocker):
             "version": ["1.0", "1.1", "1.2"],
         }
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _requests_keep_the_tests_connection():
+    """Schemathesis calls the WSGI application itself, and Django closes a connection that
+    is inside a transaction when a request ends: that would be the test's. Django's own test
+    client unhooks the same two signals."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _mix_in(case, addresses: dict) -> None:

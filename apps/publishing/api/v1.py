@@ -109,7 +109,9 @@ def _validation_message(error: dict) -> str:
     if kind == "string_too_long":
         return _("Får vara högst %(limit)s tecken.") % {"limit": ctx.get("max_length")}
     if kind == "literal_error":
-        return _("Ska vara ett av: %(values)s.") % {"values": ctx.get("expected", "")}
+        # pydantic lists the values in English ("'a' or 'b'").
+        values = str(ctx.get("expected", "")).replace(" or ", " " + _("eller") + " ")
+        return _("Ska vara ett av: %(values)s.") % {"values": values}
     if kind == "string_pattern_mismatch":
         return _("Har inte rätt form.")
     return _("Ogiltigt värde.")
@@ -432,7 +434,7 @@ RESPONSE_DESCRIPTIONS = {
     "200": "Svaret.",
     "304": "Inte ändrat sedan svaret med den ETag (If-None-Match) eller tidpunkt "
     "(If-Modified-Since) som frågan skickade; inget innehåll.",
-    "400": "En parameter har fel form eller ett okänt värde; svaret säger vilken.",
+    "400": "En parameter har fel form; svaret säger vilken och varför.",
     "404": "Det finns inget publicerat kunskapsstöd eller ingen publicerad version här.",
     "410": "Kunskapsstödet är avpublicerat; svaret säger när.",
 }

@@ -4,11 +4,14 @@ the schema itself with ETag and Cache-Control, and the JSON 404 for unknown addr
 
 import hashlib
 import json
+import re
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -27,6 +30,19 @@ def openapi_json(request) -> HttpResponse:
 def not_found(request, *args, **kwargs) -> HttpResponse:
     body = schemas.NotFound(detail=_("Det finns ingen sådan adress i API:t."))
     return error_response(body.model_dump_json().encode(), 404)
+
+
+# The codes a description names: stored values and parameter names, which a person reads as
+# code (and a screen reader in English), not as Swedish words.
+CODES = re.compile(
+    r"\b(?:[a-z]+(?:_[a-z]+)+|primary|specialised|both|published|withdrawn|major|minor)\b"
+)
+
+
+def _mark_codes(text: str) -> str:
+    return mark_safe(  # noqa: S308 - escaped first; only <code> is added
+        CODES.sub(lambda m: f'<code lang="en">{m.group(0)}</code>', escape(text))
+    )
 
 
 def _type_of(schema: dict) -> str:
@@ -65,7 +81,9 @@ def _operations(document: dict, base: str) -> list[dict]:
                     "type": _type_of(schema),
                     "default": schema.get("default"),
                     "limits": ", ".join(limits),
-                    "description": parameter.get("description") or schema.get("description", ""),
+                    "description_html": _mark_codes(
+                        parameter.get("description") or schema.get("description", "")
+                    ),
                 }
             )
         statuses = [
@@ -78,7 +96,7 @@ def _operations(document: dict, base: str) -> list[dict]:
                 "method": "GET",
                 "path": path,
                 "summary": operation.get("summary", ""),
-                "description": operation.get("description", ""),
+                "description_html": _mark_codes(operation.get("description", "")),
                 "parameters": parameters,
                 "statuses": statuses,
             }
