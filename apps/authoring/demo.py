@@ -4,7 +4,7 @@ the history and the overview filled. Idempotent: an existing demo support is lef
 from apps.accounts.models import Organisation, User
 
 from . import services
-from .models import BlockKind, ProductType, Section, Support
+from .models import Block, BlockKind, ProductType, Section, Support
 
 AUTHOR = "skribent@demo.kunskapsstod.se"
 SECOND_AUTHOR = "skribent2@demo.kunskapsstod.se"
@@ -232,6 +232,63 @@ REST_OF_A_SUPPORT = {
 }
 
 
+ATRIAL_FIBRILLATION = {
+    "tillstand": [
+        (
+            BlockKind.TEXT,
+            "both",
+            "",
+            "",
+            "Förmaksflimmer är den vanligaste hjärtrytmrubbningen och ökar risken för stroke "
+            "flera gånger.",
+        ),
+    ],
+    "utredning": [
+        (
+            BlockKind.RECOMMENDATION,
+            "primary",
+            "bor",
+            "evidence",
+            "Vid misstänkt förmaksflimmer **bör** EKG tas så snart som möjligt, även när "
+            "besvären har gått över.",
+        ),
+    ],
+    "behandling": [
+        (
+            BlockKind.RECOMMENDATION,
+            "both",
+            "bor",
+            "evidence",
+            "Patienter med förmaksflimmer och förhöjd strokerisk **bör** erbjudas antikoagulantia.",
+        ),
+        (
+            BlockKind.RECOMMENDATION,
+            "specialised",
+            "kan",
+            "proven_experience",
+            "Elkonvertering **kan** övervägas när besvären kvarstår trots frekvensreglering.",
+        ),
+    ],
+    "gor-inte": [
+        (
+            BlockKind.RECOMMENDATION,
+            "both",
+            "bor_inte",
+            "evidence",
+            "Acetylsalicylsyra **bör inte** ges som strokeprofylax vid förmaksflimmer.",
+        ),
+    ],
+}
+
+# What the second published edition of atrial fibrillation changes, so that a reader of the
+# demo finds an earlier edition, its changes and a change tag.
+ATRIAL_FIBRILLATION_UPDATE = (
+    "Vid misstänkt förmaksflimmer **bör** EKG tas så snart som möjligt, även när besvären har "
+    "gått över. Långtidsregistrering med bärbar EKG-utrustning **kan** användas vid "
+    "återkommande besvär."
+)
+
+
 def _walk(edition, steps) -> None:
     from .workflow import edition_transition
 
@@ -302,6 +359,34 @@ def _seed_demo_workflow(stdout) -> None:
                 change_summary="Språkliga förtydliganden i avsnittet om behandling.",
             )
             moved += 1
+    flutter = Support.objects.filter(title="Förmaksflimmer – utredning och behandling").first()
+    if flutter is not None and flutter.current_published_edition_id is None:
+        edition = flutter.working_edition
+        if edition is not None and edition.state == "draft":
+            _fill(author, flutter, {**ATRIAL_FIBRILLATION, **REST_OF_A_SUPPORT})
+            _walk(edition, _route_to_approved(author, chair, editor, second, remiss))
+            _walk(edition, [(editor, "publish", "", {"next_review_date": _in_years(2)})])
+            flutter.refresh_from_db()
+            update = services.edition_start_new(
+                actor=author,
+                support=flutter,
+                kind="major",
+                change_summary="Långtidsregistrering av EKG vid återkommande besvär.",
+            )
+            block = (
+                Block.objects.filter(edition=update, section__key="utredning")
+                .order_by("position")
+                .first()
+            )
+            services.block_save(
+                actor=author,
+                block=block,
+                lock_version=block.lock_version,
+                content={**block.content(), "body": ATRIAL_FIBRILLATION_UPDATE},
+            )
+            _walk(update, _route_to_approved(author, chair, editor, second, remiss))
+            _walk(update, [(editor, "publish", "", {"next_review_date": _in_years(3)})])
+            moved += 1
     if not Support.objects.filter(title="Hypertoni – behandling", programme_area=npo).exists():
         clinical = ProductType.objects.get(code="kliniskt-kunskapsstod")
         support = services.support_create(
@@ -323,6 +408,18 @@ def _seed_demo_workflow(stdout) -> None:
         )
         moved += 1
     stdout.write(f"{moved} demokunskapsstöd flyttade i arbetsflödet.")
+
+
+def _route_to_approved(author, chair, editor, second, remiss) -> list:
+    return [
+        (author, "submit_for_review", "", None),
+        (chair, "approve_for_consultation", "", None),
+        (editor, "open_consultation", "", remiss),
+        (editor, "close_consultation", "", None),
+        (author, "submit_for_approval", "", None),
+        (chair, "npo_approve", "", None),
+        (second, "editorial_approve", "", None),
+    ]
 
 
 def _in_years(years: int) -> str:
