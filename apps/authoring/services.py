@@ -30,6 +30,7 @@ from .models import (
     TemplateSection,
 )
 from .permissions import may_create_support_in, may_edit_support, may_edit_templates
+from .public_changes import announce_public_change
 from .workflow_states import CLOSED_STATES
 
 AUDIT_ACTIONS = {
@@ -219,6 +220,10 @@ def support_update(
             scope=locked.programme_area.name,
             details={"name": [before_title, title]} if before_title != title else {},
         )
+        if locked.current_published_edition_id is not None:
+            # Readers see the title, the diagnoses and the related supports at once, not
+            # at the next publication: the reading site's cache and search index follow.
+            announce_public_change(support_id=locked.pk, reason="support_updated")
     return locked
 
 

@@ -108,3 +108,27 @@ def test_publishing_a_new_edition_forgets_what_was_cached_for_the_support(
     public_cached("support-page", build, support_id=support.pk)
 
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_published_supports_new_title_reaches_readers_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    from apps.authoring import services
+
+    author, editor = person("author"), person("national_editor")
+    support = published_support(author, editor, title="Hjärtsvikt – behandling")
+    client.get(f"/stod/{support.slug}/")  # cached with the old title
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_update(
+            actor=author,
+            support=support,
+            title="Hjärtsvikt – behandling av vuxna",
+            diagnoses=["I50.9"],
+            target_professions=[],
+            related_supports=[],
+        )
+
+    assert "behandling av vuxna" in client.get(f"/stod/{support.slug}/").content.decode()
+    assert "behandling av vuxna" in client.get("/?q=hj%C3%A4rtsvikt").content.decode()
