@@ -12,6 +12,20 @@ from . import services
 from .models import ConsultationKind
 
 
+class WindowSelect(forms.RadioSelect):
+    """The windows as radio buttons, each marked with its kind (or "manual" for dates set by
+    hand), so that remiss-open.js can show only the chosen kind's windows."""
+
+    kinds: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-window-kind"] = (
+            "manual" if value == services.MANUAL else self.kinds.get(str(value), "")
+        )
+        return option
+
+
 class OrganisationMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -48,7 +62,7 @@ class OpenConsultationForm(forms.Form):
     )
     window = forms.ChoiceField(
         label=_("Remissperiod"),
-        widget=forms.RadioSelect,
+        widget=WindowSelect(attrs={"data-window-changed": _("Remissperioden är nu")}),
         help_text=_(
             "Välj ett av de kommande fönstren för den typ av remiss du valt. En remiss i ett "
             "senare fönster öppnar för mottagarna den dagen fönstret börjar."
@@ -101,6 +115,10 @@ class OpenConsultationForm(forms.Form):
         help_text=_("PDF eller Word (DOCX), högst 10 MB."),
     )
 
+    class Media:
+        # Progressive enhancement: without the script every window and field is shown.
+        js = [forms.Script("js/remiss-open.js", defer=True)]
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
         today = timezone.localdate()
@@ -109,6 +127,11 @@ class OpenConsultationForm(forms.Form):
         kwargs["initial"].setdefault("window", services.next_window(today=today).key)
         super().__init__(*args, **kwargs)
         self.fields["window"].choices = window_choices(today)
+        self.fields["window"].widget.kinds = {
+            w.key: kind
+            for kind in ConsultationKind.values
+            for w in services.offered_windows(kind, today)
+        }
         self.fields["closes_on"].help_text = self.fields["closes_on"].help_text % {
             "days": services.calendar.minimum_days()
         }

@@ -277,3 +277,28 @@ def test_the_step_refuses_a_bad_file_even_without_the_form(editor, ready):
         )
     assert "impact_statement" in info.value.message_dict
     assert footprint(ready) == before
+
+
+def test_the_form_loads_its_script_deferred_and_marks_each_window_with_its_kind(
+    editor, ready, client_for
+):
+    html = client_for(editor).get(step_url(ready)).content.decode()
+
+    assert re.search(r'<script src="/static/js/remiss-open\.js" defer>', html)
+    for kind in ConsultationKind.values:
+        for window in services.offered_windows(kind):
+            assert re.search(
+                rf'<input type="radio" name="window" value="{window.key}"[^>]*'
+                rf'data-window-kind="{kind}"',
+                html,
+            ), window
+    assert re.search(r'value="egna"[^>]*data-window-kind="manual"', html)
+    # Without the script everything is there to fill in: no field starts hidden.
+    for name in ("opens_on", "closes_on", "dates_reason", "organisations"):
+        assert f'name="{name}"' in html
+    assert " hidden" not in html.split("<form", 1)[1].split("</form>", 1)[0]
+
+
+def test_other_steps_load_no_remiss_script(editor, ready, client_for):
+    url = step_url(ready).replace("open_consultation", "return_before_consultation")
+    assert "remiss-open.js" not in client_for(editor).get(url).content.decode()
