@@ -10,7 +10,7 @@ from apps.remiss import answers
 from apps.remiss.models import Comment
 from tests.e2e.axe import check_a11y
 from tests.factories import PASSWORD
-from tests.remiss.answer_helpers import (
+from tests.remiss.helpers import (
     HOME,
     answer_path,
     blocks_of,
@@ -126,7 +126,7 @@ def test_a_reviewer_quotes_a_passage_and_the_coordinator_submits(page: Page, pro
 
 
 def test_the_decline_and_comment_pages_meet_wcag_aa(page: Page, product_types):
-    from tests.remiss.answer_helpers import add_comment
+    from tests.remiss.helpers import add_comment
 
     consultation = round_with_text()
     recipient = recipient_of(consultation)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from apps.remiss.models import Response
 from tests.e2e.axe import check_a11y
 from tests.factories import PASSWORD
-from tests.remiss.helpers_responses import comments_of, round_in_revision
+from tests.remiss.helpers import comments_of, round_in_revision
 
 pytestmark = pytest.mark.e2e
 

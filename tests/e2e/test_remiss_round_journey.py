@@ -45,7 +45,7 @@ from tests.authoring.helpers import (
 from tests.e2e.axe import check_a11y
 from tests.e2e.conftest import TIMEOUT_MS, Console
 from tests.factories import PASSWORD
-from tests.remiss.answer_helpers import member
+from tests.remiss.helpers import member
 
 pytestmark = pytest.mark.e2e
 

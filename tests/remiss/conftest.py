@@ -4,7 +4,7 @@ row, and the region's coordinator and reviewer. A test module may define its own
 import pytest
 
 from tests.authoring import helpers
-from tests.remiss.answer_helpers import HOME, member, recipient_of, round_with_text
+from tests.remiss.helpers import HOME, member, recipient_of, round_with_text
 
 
 @pytest.fixture

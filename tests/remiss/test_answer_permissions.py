@@ -22,7 +22,7 @@ from apps.remiss import answers
 from apps.remiss.models import Comment, Consultation, Recipient
 from tests.authoring import helpers
 from tests.factories import UserFactory, grant, npo
-from tests.remiss.answer_helpers import (
+from tests.remiss.helpers import (
     HOME,
     OTHER,
     OUTSIDE,

@@ -14,7 +14,7 @@ from apps.authoring.models import Block
 from apps.core.models import AuditEntry, Notification
 from apps.remiss import answers
 from apps.remiss.models import Answer, Comment, Recipient, RecipientStatus
-from tests.remiss.answer_helpers import (
+from tests.remiss.helpers import (
     HOME,
     add_comment,
     blocks_of,

@@ -12,7 +12,7 @@ from apps.remiss import answers
 from apps.remiss.inbox import answer_tasks
 from apps.remiss.models import Consultation, Recipient
 from tests.factories import organisation
-from tests.remiss.answer_helpers import (
+from tests.remiss.helpers import (
     HOME,
     OTHER,
     OUTSIDE,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.authoring.models import Block
 from apps.remiss import answers
 from apps.remiss.models import Answer, Comment, Consultation, Recipient, RecipientStatus
-from tests.remiss.answer_helpers import (
+from tests.remiss.helpers import (
     HOME,
     add_comment,
     answer_form_data,

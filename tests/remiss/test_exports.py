@@ -16,7 +16,7 @@ from apps.remiss import exports
 from apps.remiss.models import Decision
 from apps.remiss.responses import response_record
 from tests.factories import organisation
-from tests.remiss.helpers_responses import (
+from tests.remiss.helpers import (
     close,
     comments_of,
     open_on_complete_edition,

@@ -20,7 +20,7 @@ from apps.remiss.models import Decision, Response
 from apps.remiss.responses import ResponseConflict, response_record
 from tests.authoring.helpers import assert_refused, footprint, person, publish, take
 from tests.factories import npo
-from tests.remiss.helpers_responses import (
+from tests.remiss.helpers import (
     close,
     comments_of,
     open_on_complete_edition,

@@ -17,7 +17,7 @@ from apps.remiss.models import CommentType, Decision, Position
 from apps.remiss.responses import response_record
 from tests.authoring.helpers import person
 from tests.factories import grant, npo, organisation
-from tests.remiss.helpers_responses import (
+from tests.remiss.helpers import (
     close,
     comments_of,
     open_on_complete_edition,

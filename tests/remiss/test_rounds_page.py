@@ -257,7 +257,7 @@ def test_the_edition_page_shows_the_recipients_grid_of_its_round(editor, consult
 def test_the_edition_panel_links_the_comments_and_the_table_and_counts_submitted_comments(
     client_for,
 ):
-    from tests.remiss.helpers_responses import open_on_complete_edition, write_answer
+    from tests.remiss.helpers import open_on_complete_edition, write_answer
 
     r = open_on_complete_edition()
     write_answer(r, region("skane"), 2)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from apps.remiss.models import AmbitionAnswer, CommentType, Decision, Position
 from apps.remiss.responses import response_record
 from tests.factories import organisation
-from tests.remiss.helpers_responses import (
+from tests.remiss.helpers import (
     close,
     comments_of,
     open_on_complete_edition,
