@@ -60,6 +60,7 @@ urlpatterns = [
     path("konto/", include("apps.accounts.urls")),
     path("kunskapsstod/", include("apps.authoring.urls")),
     path("remiss/", include("apps.remiss.urls")),
+    path("regionalt/", include("apps.regional.urls")),
     path("", include("apps.core.urls")),
     path("api/", include("apps.publishing.api.urls")),
     path("", include("apps.publishing.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.authoring",
     "apps.remiss",
+    "apps.regional",
     "apps.publishing",
 ]
 
