@@ -398,6 +398,7 @@ def test_the_detail_lists_the_published_editions_newest_first(client, world):
     assert [(e["version"], e["current"]) for e in editions] == [("1.1", True), ("1.0", False)]
     older = editions[1]
     assert older["superseded_at"] is not None
+    assert older["html_url"] == f"http://testserver/stod/{world.current.slug}/version/1.0/"
     assert (
         older["url"] == f"http://testserver/api/v1/kunskapsstod/{world.current.slug}/versioner/1.0/"
     )

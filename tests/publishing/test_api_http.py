@@ -62,9 +62,11 @@ def test_answers_built_from_publications_say_when_those_last_changed(client, wor
     assert modified(f"{API}/kunskapsstod/{world.current.slug}/") == http_date(
         int(pathway_at.timestamp())
     )
-    assert modified(f"{API}/kunskapsstod/{world.current.slug}/versioner/") == http_date(
-        int(current_at.timestamp())
-    )
+    # The list of editions: its publications and its own metadata (any save of the support
+    # counts, such as starting the 1.2; an answer may be said to change later than it did,
+    # never earlier).
+    editions = parse_http_date(modified(f"{API}/kunskapsstod/{world.current.slug}/versioner/"))
+    assert editions >= int(current_at.timestamp())
 
 
 def test_a_repeated_request_with_the_etag_answers_304_without_a_body(client, world):
@@ -225,6 +227,37 @@ def test_after_a_withdrawal_the_support_answers_410_and_leaves_the_list(
     ] == []
     feed = client.get(f"{API}/andringar/").json()["results"]
     assert (feed[-1]["event"], feed[-1]["code"]) == ("withdrawn", world.pathway.code)
+
+
+def test_after_a_title_change_the_answers_show_it_and_say_it_changed(
+    client, world, django_capture_on_commit_callbacks
+):
+    from apps.authoring import services
+
+    url = f"{API}/kunskapsstod/{world.current.slug}/"
+    before = client.get(url)
+    before_list = client.get(f"{API}/kunskapsstod/")
+    support = world.current
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_update(
+            actor=person("author"),
+            support=support,
+            title="Hjärtsvikt – behandling i öppenvård",
+            diagnoses=[d.code for d in support.diagnoses.all()],
+            target_professions=support.target_professions,
+            related_supports=list(support.related_supports.all()),
+        )
+
+    after = client.get(url)
+    assert after.json()["title"] == "Hjärtsvikt – behandling i öppenvård"
+    assert after["ETag"] != before["ETag"]
+    # A client that asks only by date is told when (to the second HTTP dates have).
+    saved = support.history.latest("history_date").history_date
+    assert after["Last-Modified"] == http_date(int(saved.timestamp()))
+    listed = client.get(f"{API}/kunskapsstod/")
+    assert listed["Last-Modified"] == http_date(int(saved.timestamp()))
+    assert listed["ETag"] != before_list["ETag"]
 
 
 # ---------------------------------------------------------------- CORS

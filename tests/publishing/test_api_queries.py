@@ -13,11 +13,12 @@ from tests.publishing.helpers import published_support
 pytestmark = pytest.mark.django_db
 
 # The support by its address, again by id when the body is built, its editions with their
-# snapshots (2), sections and blocks (2), diagnoses, related supports, the last change: see
-# apps/publishing/api/v1.py (_resolve) and bodies.support_detail.
-DETAIL_QUERIES = 9
-LIST_QUERIES = 4  # count, the page, the page's diagnoses, the last change
-FEED_QUERIES = 3  # count, the page, the last change
+# snapshots (2), sections and blocks (2), diagnoses, related supports, the last publication
+# and the last metadata change (Last-Modified): see apps/publishing/api/v1.py (_resolve) and
+# bodies.support_detail.
+DETAIL_QUERIES = 10
+LIST_QUERIES = 5  # count, the page, the page's diagnoses, the last publication and metadata
+FEED_QUERIES = 4  # count, the page, the last publication and metadata
 
 
 def cold_queries(client, url) -> int:

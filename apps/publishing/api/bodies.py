@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.authoring.models import (
@@ -54,15 +54,9 @@ class Links:
     def support_page(self, support: Support) -> str:
         return self.base + reverse("publishing:support", kwargs={"slug": support.slug})
 
-    def edition_page(self, support: Support, edition: Edition) -> str | None:
-        # The reading site's page of an earlier edition, once it has one.
-        try:
-            path = reverse(
-                "publishing:edition", kwargs={"slug": support.slug, "version": edition.number}
-            )
-        except NoReverseMatch:
-            return None
-        return self.base + path
+    def edition_page(self, support: Support, edition: Edition) -> str:
+        kwargs = {"slug": support.slug, "major": edition.major, "minor": edition.minor}
+        return self.base + reverse("publishing:edition", kwargs=kwargs)
 
     def page(self, name: str, params: dict, offset: int | None) -> str | None:
         if offset is None:
@@ -146,7 +140,7 @@ def support_page(links: Links, *, filters: dict, limit: int, offset: int):
         **_page_links(links, "supports", params, total=total, limit=limit, offset=offset),
         results=results,
     )
-    return 200, body, api_selectors.last_public_change_at()
+    return 200, body, api_selectors.list_changed_at()
 
 
 # ---------------------------------------------------------------- one support
@@ -292,7 +286,8 @@ def edition_list(links: Links, support: Support):
         url=links.support(support),
         results=[_edition(links, support, edition) for edition in editions],
     )
-    return 200, body, _latest(*(edition.published_at for edition in editions))
+    published = (edition.published_at for edition in editions)
+    return 200, body, _latest(*published, api_selectors.support_metadata_changed_at(support))
 
 
 # ---------------------------------------------------------------- the change feed
@@ -326,4 +321,4 @@ def change_page(links: Links, *, since: datetime | None, limit: int, offset: int
         **_page_links(links, "changes", params, total=total, limit=limit, offset=offset),
         results=results,
     )
-    return 200, body, api_selectors.last_public_change_at()
+    return 200, body, api_selectors.feed_changed_at()

@@ -120,7 +120,7 @@ class Edition(Model):
     last_substantive_change_at: datetime | None
     next_review_date: date | None
     url: str
-    html_url: str | None
+    html_url: str = Field(description="Versionen på webbplatsen.")
 
 
 class SupportDetail(Model):

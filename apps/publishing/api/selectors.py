@@ -92,17 +92,49 @@ def public_events() -> QuerySet[EditionTransition]:
     )
 
 
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [moment for moment in moments if moment is not None]
+    return max(present) if present else None
+
+
+def _metadata_changed_at(supports) -> datetime | None:
+    """The last save of these supports' own fields (title, diagnoses, related supports),
+    which readers see at once (support_update announces it): from their history rows."""
+    return Support.history.filter(id__in=supports).aggregate(at=Max("history_date"))["at"]
+
+
 def last_public_change_at() -> datetime | None:
-    """When anything a public list shows last changed: the last publication or withdrawal."""
+    """When the last publication or withdrawal was made (what the change feed reports)."""
     return EditionTransition.objects.filter(name__in=PUBLIC_EVENTS).aggregate(at=Max("created_at"))[
         "at"
     ]
 
 
+def list_changed_at() -> datetime | None:
+    """When anything a public list shows last changed: a publication, a withdrawal, or the
+    metadata of a support that readers can see."""
+    public = selectors.public_supports().order_by().values("pk")
+    return _latest(last_public_change_at(), _metadata_changed_at(public))
+
+
+def feed_changed_at() -> datetime | None:
+    """The change feed names every support ever published, withdrawn ones too."""
+    published = (
+        EditionTransition.objects.filter(name="publish").values("edition__support_id").order_by()
+    )
+    return _latest(last_public_change_at(), _metadata_changed_at(published))
+
+
+def support_metadata_changed_at(support: Support) -> datetime | None:
+    return _metadata_changed_at(Support.objects.filter(pk=support.pk).values("pk"))
+
+
 def support_last_change_at(support: Support) -> datetime | None:
-    """When a support's public answer last changed: its own publications and withdrawals,
-    and those of the supports it links to (they come and go from its list of related)."""
-    return EditionTransition.objects.filter(
+    """When a support's public answer last changed: its own publications, withdrawals and
+    metadata, and those of the supports it links to (they come and go from its related)."""
+    transitions = EditionTransition.objects.filter(
         Q(edition__support=support) | Q(edition__support__related_supports=support),
         name__in=PUBLIC_EVENTS,
     ).aggregate(at=Max("created_at"))["at"]
+    linked = Support.objects.filter(Q(pk=support.pk) | Q(related_supports=support)).values("pk")
+    return _latest(transitions, _metadata_changed_at(linked))
