@@ -71,9 +71,16 @@ class RegionalAddition(models.Model):
     block_uid = models.UUIDField(_("block"), null=True, blank=True)
     # The national block text it was written against, or last confirmed for.
     written_against = models.ForeignKey(
-        SnapshotBlock, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        SnapshotBlock,
+        verbose_name=_("skrivet mot texten"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    written_against_edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+")
+    written_against_edition = models.ForeignKey(
+        Edition, verbose_name=_("skrivet mot version"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("typ av tillägg"), max_length=20, choices=AdditionKind.choices)
     body = models.TextField(_("text"))
     # Sanitised when saved (apps.core.markdown.render_markdown): the public side never renders.
@@ -139,6 +146,9 @@ class RegionalAddition(models.Model):
     def get_absolute_url(self) -> str:
         """The signed-in page of the addition (the public one is the support page's anchor)."""
         return reverse("regional:addition_detail", kwargs={"uid": self.uid})
+
+    def review_url(self) -> str:
+        return reverse("regional:addition_review", kwargs={"uid": self.uid})
 
     @property
     def public_anchor(self) -> str:

@@ -41,3 +41,63 @@ def region_additions(region: Organisation) -> QuerySet:
         .select_related("support", "support__current_published_edition", "written_against_edition")
         .order_by("support__title", "section_key", "created_at", "id")
     )
+
+
+# ---------------------------------------------------------------- the regional editor's pages
+
+
+def overview_additions(regions) -> list[RegionalAddition]:
+    """The additions of these regions (None: of every region) for the overview: stale ones
+    first, oldest flag first; then by state and latest change. One query."""
+    additions = RegionalAddition.objects.select_related(
+        "region", "support", "written_against_edition", "updated_by"
+    )
+    if regions is not None:
+        additions = additions.filter(region__in=[region.pk for region in regions])
+    return sorted(
+        additions,
+        key=lambda a: (
+            not a.needs_review,
+            a.flagged_at.timestamp() if a.flagged_at else 0,
+            ORDER_OF_STATES.index(a.state),
+            -a.updated_at.timestamp(),
+        ),
+    )
+
+
+ORDER_OF_STATES = [AdditionState.DRAFT, AdditionState.PUBLISHED, AdditionState.ARCHIVED]
+
+
+def section_titles(additions) -> dict[tuple[int, str], str]:
+    """{(edition id, section key): title} of the publication snapshots the additions stand
+    against, so that a list names each addition's section. One query."""
+    from apps.authoring.models import SnapshotPurpose, SnapshotSection
+
+    editions = {a.written_against_edition_id for a in additions}
+    if not editions:
+        return {}
+    rows = SnapshotSection.objects.filter(
+        snapshot__edition_id__in=editions, snapshot__purpose=SnapshotPurpose.PUBLICATION
+    ).values_list("snapshot__edition_id", "key", "title")
+    return {(edition, key): title for edition, key, title in rows}
+
+
+def published_supports(query: str = "") -> QuerySet:
+    """The supports readers can read now, for choosing where to write an addition."""
+    from django.db.models import Q
+
+    supports = Support.objects.filter(current_published_edition__isnull=False).select_related(
+        "current_published_edition", "programme_area"
+    )
+    if query:
+        supports = supports.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    return supports.order_by("title", "pk")
+
+
+def region_additions_on(support: Support, region: Organisation) -> list[RegionalAddition]:
+    """The region's additions on one support that are not archived, for the place picker."""
+    return list(
+        RegionalAddition.objects.live()
+        .filter(support_id=support.pk, region_id=region.pk)
+        .order_by("created_at", "pk")
+    )
