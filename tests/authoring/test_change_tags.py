@@ -435,7 +435,7 @@ def test_the_comparison_names_an_editorial_change(author, support):
 # --- the migration -----------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_goes_back_and_forth_and_leaves_the_guards_on(author, editor):
     """0006 alone, undone and done again with data in place (apps whose migrations depend
     on it are left alone: their tables do not touch these columns)."""
