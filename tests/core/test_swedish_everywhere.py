@@ -232,7 +232,7 @@ def test_no_notification_or_email_shows_a_code_or_an_english_word(demo, client):
     # A returned edition (its task carries the reason) …
     chair = User.objects.get(email="ordforande@demo.kunskapsstod.se")
     author = User.objects.get(email="skribent@demo.kunskapsstod.se")
-    edition = Edition.objects.get(support__title="Förmaksflimmer – utredning och behandling")
+    edition = Edition.objects.get(support__title="Hjärtsvikt – vårdförlopp")
     from tests.authoring.helpers import make_complete
 
     make_complete(edition, author)
