@@ -165,4 +165,5 @@ def test_the_api_only_reads(client, world):
     for method in (client.post, client.put, client.delete, client.patch):
         response = method(f"{API}/kunskapsstod/{world.current.slug}/")
         assert response.status_code == 405, method
-        assert "GET" in response["Allow"]
+        assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
+        assert response.json() == {"detail": "API:t går bara att läsa: använd GET (eller HEAD)."}

@@ -2,6 +2,7 @@
 from the same OpenAPI schema that systems read (so the page and the schema never differ),
 the schema itself with ETag and Cache-Control, and the JSON 404 for unknown addresses."""
 
+import functools
 import hashlib
 import json
 import re
@@ -25,6 +26,22 @@ def openapi_json(request) -> HttpResponse:
     content = openapi_document()
     etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
     return respond(request, (200, content, etag, None))
+
+
+def json_method_not_allowed(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        body = schemas.NotFound(
+            detail=_("API:t går bara att läsa: använd GET (eller HEAD).")
+        ).model_dump_json()
+        answer = error_response(body.encode(), 405)
+        answer["Allow"] = response["Allow"]
+        return answer
+
+    return wrapped
 
 
 def not_found(request, *args, **kwargs) -> HttpResponse:
