@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.models import Organisation
 from apps.authoring.models import (
     Basis,
     BlockKind,
@@ -26,14 +27,18 @@ from apps.authoring.models import (
     Depth,
     Edition,
     SnapshotBlock,
+    SnapshotPurpose,
     SnapshotSection,
     Strength,
     Support,
 )
 from apps.authoring.workflow_states import EditionState
 from apps.core.diff import diff_words, html_to_text, render_inline
+from apps.regional import selectors as regional_selectors
+from apps.regional.models import AdditionKind, RegionalAddition
 
 from . import selectors
+from .cache import public_cached
 
 # ---------------------------------------------------------------- the care-level switch
 
@@ -72,7 +77,77 @@ def shown_at(level: str, care_level: str) -> bool:
     return hidden is None or care_level != hidden
 
 
+# ---------------------------------------------------------------- the region's view
+
+REGION_PARAMETER = "region"
+REGION_COOKIE = "region"
+REGION_COOKIE_SECONDS = LEVEL_COOKIE_SECONDS
+
+
+def public_regions() -> list[Organisation]:
+    """The regions a reader may choose, by name, from the cache: a request that names a
+    region is checked against them before its page is looked up in the cache, and a cache hit
+    must cost no query. Kept with the public lists (a region's name is corrected rarely; the
+    next public change shows it)."""
+    return public_cached("regions", lambda: list(selectors.public_regions()))
+
+
+def region_by_code(code: str) -> Organisation | None:
+    return next((r for r in public_regions() if r.code == code), None)
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    """What the request asks for: a region (or none), whether the reader chose it in this
+    request (to be remembered, or forgotten when `region` is None), and the code asked for
+    when it names no region."""
+
+    region: Organisation | None
+    chosen: bool
+    unknown: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.region.code if self.region is not None else ""
+
+
+def chosen_region(request) -> RegionChoice:
+    """`?region=<code>` chooses a region, `?region=` chooses none; otherwise the remembered
+    one. A remembered code that names no region (any longer) is ignored; an asked one is
+    answered with a message."""
+    if REGION_PARAMETER in request.GET:
+        asked = request.GET.get(REGION_PARAMETER, "").strip()
+        if not asked:
+            return RegionChoice(None, True)
+        region = region_by_code(asked)
+        if region is None:
+            return RegionChoice(None, False, unknown=asked[:60])
+        return RegionChoice(region, True)
+    remembered = request.COOKIES.get(REGION_COOKIE, "")
+    return RegionChoice(region_by_code(remembered) if remembered else None, False)
+
+
 # ---------------------------------------------------------------- the text
+
+
+@dataclass
+class AdditionView:
+    """A region's addition where it sits in the text: after its block, or at the end of its
+    section. Its HTML was sanitised when it was saved; it is never rendered here."""
+
+    addition: RegionalAddition
+    anchor: str
+    html: SafeString
+    heading_level: int  # one below its section's heading
+    region_name: str
+    kind_label: str
+    link: str  # the address a reader copies: this region's view, at the addition
+    care_level_label: str = ""  # only for an addition for one level
+    written_for: str = ""  # the national version it was written against, or confirmed for
+
+    @property
+    def stale(self) -> bool:
+        return self.addition.needs_review
 
 
 @dataclass
@@ -89,6 +164,7 @@ class BlockView:
     basis_label: str = ""
     care_level_label: str = ""  # only for a block of one level
     change_label: str = ""
+    additions: list[AdditionView] = field(default_factory=list)  # the region's, after it
 
     @property
     def should_not(self) -> bool:
@@ -101,10 +177,24 @@ class SectionView:
     anchor: str
     level: int  # the heading's level on this page: 2 or 3
     blocks: list[BlockView]
+    additions: list[AdditionView] = field(default_factory=list)  # the region's, at the end
 
     @property
     def link(self) -> str:
         return f"#{self.anchor}"
+
+
+@dataclass
+class Text:
+    """The sections a reader sees at a level and, with a region, that region's additions in
+    them; and what the level hides."""
+
+    sections: list[SectionView]
+    hidden: int  # national blocks for the other level
+    additions_shown: int = 0
+    additions_hidden: int = 0  # for the other level, or at a block the level hides
+    # Additions whose section this edition no longer has: shown after the text, never lost.
+    unplaced: list[AdditionView] = field(default_factory=list)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
@@ -144,10 +234,63 @@ def _labels(choices) -> dict:
     return {value: str(label) for value, label in choices}
 
 
-def text_of(sections: list[SnapshotSection], *, level: str, path: str):
-    """The sections a reader at `level` sees, each with its blocks, and how many blocks the
-    level hides. Sections with nothing to show are left out, heading included; a level-3
-    heading whose level-2 heading is left out moves up, so that no level is skipped."""
+def addition_link(path: str, addition: RegionalAddition, block_level: str = "") -> str:
+    """The address of an addition in its region's view; one for a single care level (or at
+    a block for one) opens the page at that level, so whoever follows it sees it."""
+    query = f"{REGION_PARAMETER}={addition.region.code}"
+    only = _LEVEL_OF.get(addition.care_level) or _LEVEL_OF.get(block_level)
+    if only:
+        query += f"&{LEVEL_PARAMETER}={only}"
+    return f"{path}?{query}#{addition.public_anchor}"
+
+
+class _Additions:
+    """Where each of a region's additions goes in one edition's text: after its block while
+    the edition has the block (wherever the block moved), else at the end of its section,
+    else after the text."""
+
+    def __init__(self, sections, additions, *, path: str):
+        self.path = path
+        self.kinds = _labels(AdditionKind.choices)
+        self.care_levels = _labels(CareLevel.choices)
+        block_uids = {b.uid for s in sections for b in s.blocks.all()}
+        keys = {s.key for s in sections}
+        self.at_block: dict = {}
+        self.at_end: dict = {}
+        self.elsewhere: list = []
+        for addition in additions:
+            if addition.block_uid is not None and addition.block_uid in block_uids:
+                self.at_block.setdefault(addition.block_uid, []).append(addition)
+            elif addition.section_key in keys:
+                self.at_end.setdefault(addition.section_key, []).append(addition)
+            else:
+                self.elsewhere.append(addition)
+
+    def view(self, addition, heading_level: int, block_level: str = "") -> AdditionView:
+        level = min(heading_level + 1, 6)
+        edition = addition.written_against_edition
+        return AdditionView(
+            addition=addition,
+            anchor=addition.public_anchor,
+            html=_headings_below(addition.html, level),
+            heading_level=level,
+            region_name=addition.region.name,
+            kind_label=self.kinds.get(addition.kind, addition.kind),
+            link=addition_link(self.path, addition, block_level),
+            care_level_label=(
+                self.care_levels.get(addition.care_level, "")
+                if addition.care_level in _LEVEL_OF
+                else ""
+            ),
+            written_for=edition.number if edition is not None else "",
+        )
+
+
+def text_of(sections: list[SnapshotSection], *, level: str, path: str, additions=()) -> Text:
+    """The sections a reader at `level` sees, each with its blocks and the region's
+    `additions` at their places, and how much the level hides. Sections with nothing to show
+    are left out, heading included; a level-3 heading whose level-2 heading is left out moves
+    up, so that no level is skipped. The blocks read the same with or without additions."""
     blocks = [b for s in sections for b in s.blocks.all()]
     ids = anchors(blocks)
     strengths, bases, care_levels = (
@@ -155,15 +298,32 @@ def text_of(sections: list[SnapshotSection], *, level: str, path: str):
         _labels(Basis.choices),
         _labels(CareLevel.choices),
     )
-    shown, hidden, last_level = [], 0, 1
-    for section in sections:
+    placed = _Additions(sections, additions, path=path)
+    text = Text(sections=[], hidden=0)
+    last_level = 1
+
+    def keep(found, heading_level, block_level="") -> list[AdditionView]:
         views = []
+        for addition in found:
+            if shown_at(level, addition.care_level):
+                views.append(placed.view(addition, heading_level, block_level))
+            else:
+                text.additions_hidden += 1
+        text.additions_shown += len(views)
+        return views
+
+    for section in sections:
+        views, at_end = [], list(placed.at_end.get(section.key, ()))
         heading_level = min(max(section.heading_level, 2), last_level + 1, 3)
         for b in section.blocks.all():
+            found = placed.at_block.get(b.uid, ())
             if not b.html.strip():
+                at_end.extend(found)  # nothing to stand after
                 continue
             if not shown_at(level, b.care_level):
-                hidden += 1
+                text.hidden += 1
+                # About a block the reader does not see: hidden with it.
+                text.additions_hidden += len(found)
                 continue
             anchor = ids[b.uid]
             only = _LEVEL_OF.get(b.care_level)
@@ -183,12 +343,17 @@ def text_of(sections: list[SnapshotSection], *, level: str, path: str):
                     basis_label=bases.get(b.basis, "") if is_recommendation else "",
                     care_level_label=care_levels.get(b.care_level, "") if only else "",
                     change_label=getattr(b, "change_label", ""),
+                    additions=keep(found, heading_level, b.care_level),
                 )
             )
-        if views:
-            shown.append(SectionView(section, section_anchor(section), heading_level, views))
+        end_views = keep(at_end, heading_level)
+        if views or end_views:
+            text.sections.append(
+                SectionView(section, section_anchor(section), heading_level, views, end_views)
+            )
             last_level = heading_level
-    return shown, hidden
+    text.unplaced = keep(placed.elsewhere, 2)
+    return text
 
 
 # ---------------------------------------------------------------- pages and editions
@@ -266,6 +431,31 @@ def related_supports(support: Support) -> list[Support]:
 
 
 @dataclass
+class RegionOption:
+    code: str
+    name: str
+    has_additions: bool  # published additions on this support
+    selected: bool
+    url: str  # this page in the region's view
+
+
+@dataclass
+class RegionView:
+    """The region part of a support's current page: the choice of regions and, with one
+    chosen, what of its additions the page shows."""
+
+    options: list[RegionOption]
+    region: Organisation | None = None
+    error: str = ""  # an asked code that names no region
+    page_url: str = ""  # the region's own page
+    without_url: str = ""  # this page without a region
+
+    @property
+    def with_additions(self) -> list[RegionOption]:
+        return [option for option in self.options if option.has_additions]
+
+
+@dataclass
 class SupportPage:
     support: Support
     edition: Edition
@@ -278,6 +468,8 @@ class SupportPage:
     related: list[Support]
     diagnoses: list
     path: str
+    regions: RegionView | None = None  # only on the current edition's own page
+    text: Text | None = None
 
     @property
     def is_current(self) -> bool:
@@ -287,6 +479,10 @@ class SupportPage:
     def level_label(self) -> str:
         return str(LEVEL_LABELS[self.level])
 
+    @property
+    def region(self) -> Organisation | None:
+        return self.regions.region if self.regions is not None else None
+
 
 def current_of(support: Support, editions: list[Edition]) -> Edition | None:
     """The current edition among the readable ones (None only for an edition published
@@ -294,30 +490,144 @@ def current_of(support: Support, editions: list[Edition]) -> Edition | None:
     return next((e for e in editions if e.pk == support.current_published_edition_id), None)
 
 
-def support_page(support: Support, editions: list[Edition], edition: Edition, *, level: str):
+def region_path(region: Organisation) -> str:
+    return reverse("publishing:region", kwargs={"code": region.code})
+
+
+def _region_view(support: Support, path: str, level: str, region, error: str) -> RegionView:
+    options = [
+        RegionOption(
+            code=r.code,
+            name=r.name,
+            has_additions=r.has_additions,
+            selected=region is not None and r.pk == region.pk,
+            url=f"{path}?{REGION_PARAMETER}={r.code}&{LEVEL_PARAMETER}={level}",
+        )
+        for r in selectors.regions_for(support)
+    ]
+    return RegionView(
+        options=options,
+        region=region,
+        error=error,
+        page_url=region_path(region) if region is not None else "",
+        without_url=f"{path}?{REGION_PARAMETER}=&{LEVEL_PARAMETER}={level}",
+    )
+
+
+def support_page(
+    support: Support,
+    editions: list[Edition],
+    edition: Edition,
+    *,
+    level: str,
+    regional: bool = False,
+    region: Organisation | None = None,
+    region_error: str = "",
+):
     """Everything the page of one readable edition shows (the current one at the support's
-    own address). `editions` is `selectors.public_editions(support)`."""
+    own address). `editions` is `selectors.public_editions(support)`. With `regional` (the
+    current edition's own page) the page offers the regions, and with a `region` it shows
+    that region's published additions in the text: two queries more, whatever their number."""
     current = current_of(support, editions)
     path = support_path(support) if edition.pk == current.pk else edition_path(support, edition)
-    sections, hidden = text_of(
-        selectors.public_sections(edition.publication), level=level, path=path
+    additions = regional_selectors.published_additions(support, region) if region else []
+    text = text_of(
+        selectors.public_sections(edition.publication),
+        level=level,
+        path=path,
+        additions=additions,
     )
+    keep_region = f"&{REGION_PARAMETER}={region.code}" if region is not None else ""
     return SupportPage(
         support=support,
         edition=edition,
         current=current,
         editions=edition_rows(support, editions),
-        sections=sections,
-        hidden=hidden,
+        sections=text.sections,
+        hidden=text.hidden,
         level=level,
         levels=[
-            (value, str(label), f"{path}?{LEVEL_PARAMETER}={value}")
+            (value, str(label), f"{path}?{LEVEL_PARAMETER}={value}{keep_region}")
             for value, label in LEVEL_LABELS.items()
         ],
         related=related_supports(support),
         diagnoses=list(support.diagnoses.order_by("code")),
         path=path,
+        regions=_region_view(support, path, level, region, region_error) if regional else None,
+        text=text,
     )
+
+
+# ---------------------------------------------------------------- a region's page
+
+
+@dataclass
+class RegionEntry:
+    addition: RegionalAddition
+    kind_label: str
+    section_title: str
+    excerpt: str
+    url: str
+
+    @property
+    def stale(self) -> bool:
+        return self.addition.needs_review
+
+
+@dataclass
+class RegionSupport:
+    support: Support
+    url: str
+    entries: list[RegionEntry]
+
+
+def region_page(region: Organisation) -> list[RegionSupport]:
+    """Every published addition of the region on a public support, by support, each with
+    the section it sits in and a link to its place. Three queries."""
+    additions = list(
+        regional_selectors.region_additions(region).filter(
+            support__current_published_edition__state=EditionState.PUBLISHED
+        )
+    )
+    editions = {a.support.current_published_edition_id for a in additions}
+    titles, block_levels = {}, {}
+    if additions:
+        publication = {"snapshot__purpose": SnapshotPurpose.PUBLICATION}
+        for edition_id, key, title in SnapshotSection.objects.filter(
+            **publication, snapshot__edition_id__in=editions
+        ).values_list("snapshot__edition_id", "key", "title"):
+            titles[edition_id, key] = title
+        for edition_id, uid, care_level in SnapshotBlock.objects.filter(
+            **publication,
+            snapshot__edition_id__in=editions,
+            uid__in={a.block_uid for a in additions if a.block_uid is not None},
+        ).values_list("snapshot__edition_id", "uid", "care_level"):
+            block_levels[edition_id, uid] = care_level
+    kinds = _labels(AdditionKind.choices)
+    groups: dict[int, RegionSupport] = {}
+    for addition in additions:
+        support = addition.support
+        path = support_path(support)
+        group = groups.setdefault(support.pk, RegionSupport(support, path, []))
+        addition.region = region  # the page's own region: no query per addition
+        group.entries.append(
+            RegionEntry(
+                addition=addition,
+                kind_label=kinds.get(addition.kind, addition.kind),
+                section_title=titles.get(
+                    (support.current_published_edition_id, addition.section_key), ""
+                ),
+                excerpt=Truncator(html_to_text(addition.html)).chars(200),
+                url=addition_link(
+                    path,
+                    addition,
+                    block_levels.get(
+                        (support.current_published_edition_id, addition.block_uid), ""
+                    ),
+                ),
+            )
+        )
+    return list(groups.values())
 
 
 def parse_version(value: str) -> tuple[int, int] | None:

@@ -5,8 +5,9 @@ edition never reaches a reader" holds in one place. A support is public while it
 current published edition; its earlier editions are readable as long as it is. A withdrawn
 support is not listed; its address says when it was withdrawn (`withdrawn_support`)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from apps.accounts.models import Organisation
 from apps.authoring.models import (
     Edition,
     Snapshot,
@@ -16,6 +17,7 @@ from apps.authoring.models import (
     Support,
 )
 from apps.authoring.workflow_states import EditionState
+from apps.regional.models import AdditionState, RegionalAddition
 
 # The states of an edition that was once published and may still be read as an earlier one.
 READABLE_STATES = (EditionState.PUBLISHED, EditionState.SUPERSEDED)
@@ -90,3 +92,17 @@ def withdrawn_support(slug: str) -> tuple[Support, Edition] | None:
         .first()
     )
     return (support, withdrawn) if withdrawn is not None else None
+
+
+def public_regions() -> QuerySet[Organisation]:
+    """The regions a reader may choose to see the additions of, by name."""
+    return Organisation.objects.regions().active().order_by("name", "code")
+
+
+def regions_for(support: Support) -> list[Organisation]:
+    """Every region a reader may choose, each with `has_additions`: whether it has published
+    additions on this support. One query."""
+    published = RegionalAddition.objects.filter(
+        region_id=OuterRef("pk"), support_id=support.pk, state=AdditionState.PUBLISHED
+    )
+    return list(public_regions().annotate(has_additions=Exists(published)))

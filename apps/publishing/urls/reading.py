@@ -9,5 +9,6 @@ urlpatterns = [
     path(edition, reading.edition_page, name="edition"),
     path(f"{edition}andringar/", reading.changes, name="changes"),
     path(f"{edition}remissammanstallning/", reading.response_table, name="response_table"),
+    path("region/<slug:code>/", reading.region_page, name="region"),
     path("sitemap.xml", reading.sitemap, name="sitemap"),
 ]

@@ -67,21 +67,26 @@ def _load(slug: str):
     return support, selectors.public_editions(support)
 
 
+def _cached_body(request, name: str, build, *, support_id: int | None, variant: tuple) -> str:
+    """The whole page from the cache for an anonymous reader; for a signed-in one the
+    cached content inside their own header."""
+    if request.user.is_authenticated:
+        page = public_cached(f"{name}-content", build, support_id=support_id, variant=variant)
+        return _shell(request, page)
+    return public_cached(
+        f"{name}-page",
+        lambda: _shell(request, build()),
+        support_id=support_id,
+        variant=variant,
+    )
+
+
 def _respond(request, name: str, slug: str, variant: tuple, build, status: int = 200):
     """The page `build()` describes (a dict with the content's `html`, the `title` and any
     `canonical` address or `stylesheets`), from the cache when it can be."""
     try:
         support_id = _support_id(slug)
-        if request.user.is_authenticated:
-            page = public_cached(f"{name}-content", build, support_id=support_id, variant=variant)
-            body = _shell(request, page)
-        else:
-            body = public_cached(
-                f"{name}-page",
-                lambda: _shell(request, build()),
-                support_id=support_id,
-                variant=variant,
-            )
+        body = _cached_body(request, name, build, support_id=support_id, variant=variant)
     except _Withdrawn as gone:
         return _withdrawn(request, gone)
     except _BadInput as bad:
@@ -126,7 +131,32 @@ def _with_level(request, response, level: str, chosen: bool):
     return response
 
 
-def _edition_page(slug: str, number: tuple[int, int] | None, level: str) -> dict:
+def _with_region(request, response, choice: reading.RegionChoice):
+    """Remember the region a reader chose, or forget it when they chose none."""
+    if not choice.chosen or response.status_code != 200:
+        return response
+    if choice.region is None:
+        response.delete_cookie(reading.REGION_COOKIE, samesite="Lax")
+    else:
+        response.set_cookie(
+            reading.REGION_COOKIE,
+            choice.region.code,
+            max_age=reading.REGION_COOKIE_SECONDS,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def _edition_page(
+    slug: str,
+    number: tuple[int, int] | None,
+    level: str,
+    region: reading.RegionChoice | None = None,
+) -> dict:
+    """A readable edition's page; at the support's own address (`number` None) with the
+    choice of regions and the chosen region's additions."""
     support, editions = _load(slug)
     if number is None:
         edition = reading.current_of(support, editions)
@@ -134,26 +164,45 @@ def _edition_page(slug: str, number: tuple[int, int] | None, level: str) -> dict
         edition = reading.find_edition(editions, number)
     if edition is None or reading.current_of(support, editions) is None:
         raise Http404
-    page = reading.support_page(support, editions, edition, level=level)
+    error = ""
+    if region is not None and region.unknown:
+        error = _(
+            "Det finns ingen region med koden ”%(code)s”. Välj en av regionerna i listan."
+        ) % {"code": region.unknown}
+    page = reading.support_page(
+        support,
+        editions,
+        edition,
+        level=level,
+        regional=number is None,
+        region=region.region if region is not None else None,
+        region_error=error,
+    )
     title = (
         support.title
         if page.is_current and number is None
         else _("%(title)s, version %(number)s") % {"title": support.title, "number": edition.number}
     )
-    return {
+    context = {
         "title": title,
         "html": render_to_string("publishing/support.html", {"page": page}),
         "canonical": reading.support_path(support) if page.is_current else "",
     }
+    if error:
+        raise _BadInput(context)
+    return context
 
 
 @require_safe
 def support_page(request, slug):
     level, chosen = reading.chosen_level(request)
+    region = reading.chosen_region(request)
+    # An unknown region's code is never part of a cached key: its page is refused (400).
+    variant = ("current", level, region.code if not region.unknown else "?")
     response = _respond(
-        request, "support", slug, ("current", level), lambda: _edition_page(slug, None, level)
+        request, "support", slug, variant, lambda: _edition_page(slug, None, level, region)
     )
-    return _with_level(request, response, level, chosen)
+    return _with_region(request, _with_level(request, response, level, chosen), region)
 
 
 @require_safe
@@ -167,6 +216,42 @@ def edition_page(request, slug, major, minor):
         lambda: _edition_page(slug, (major, minor), level),
     )
     return _with_level(request, response, level, chosen)
+
+
+def _region_page(region) -> dict:
+    return {
+        "title": _("Regionala tillägg från %(region)s") % {"region": region.name},
+        "html": render_to_string(
+            "publishing/region.html",
+            {
+                "region": region,
+                "groups": reading.region_page(region),
+                "regions": [r for r in reading.public_regions() if r.pk != region.pk],
+            },
+        ),
+    }
+
+
+@require_safe
+def region_page(request, code):
+    """A region's published additions, by support, with links to their places. Cached with
+    the public lists, which move on whenever an addition is published or archived."""
+    region = reading.region_by_code(code)
+    if region is None:
+        page = {
+            "title": _("Regionen finns inte"),
+            "html": render_to_string(
+                "publishing/region_unknown.html",
+                {"code": code, "regions": reading.public_regions()},
+            ),
+        }
+        return HttpResponse(_shell(request, page), status=404)
+    body = _cached_body(
+        request, "region", lambda: _region_page(region), support_id=None, variant=(code,)
+    )
+    response = HttpResponse(body)
+    patch_vary_headers(response, ("Cookie",))
+    return response
 
 
 def _changes_page(slug: str, number: tuple[int, int], asked: str | None) -> dict:
