@@ -23,6 +23,7 @@ from tests.authoring.helpers import (
     working_edition,
 )
 from tests.publishing.helpers import next_edition, published_support
+from tests.publishing.regional_helpers import archive, write
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,11 @@ def data():
         title="Hjärtsvikt – behandling",
         blocks=[("behandling", PUBLISHED, {})],
     )
+    # A region's additions: one published (the walk reaches the region's view and page
+    # through it), a draft and an archived one whose text must never show.
+    write(public, at=PUBLISHED, body="Publicerat regionalt tillägg.")
+    write(public, at=PUBLISHED, body=f"{SECRET} regionalt utkast", publish=False)
+    archive(write(public, section="behandling", body=f"{SECRET} arkiverat regionalt tillägg"))
     # The published support's own next edition, with text that must not show yet.
     draft = next_edition(author, public, kind="major", summary=f"{SECRET} sammanfattning")
     add_block(author, section_of(draft, "behandling"), f"{SECRET} i nästa version")
