@@ -205,7 +205,8 @@ def addition_create(request, region, code, key, block_uid=None):
             "support": support,
             "edition": support.current_published_edition,
             "section": section,
-            "block": block,
+            # Not "block": inside {% block %} that name is Django's own.
+            "national_block": block,
             "creating": True,
         },
         status=form_status(form),
