@@ -203,6 +203,19 @@ BENCH_MINIMAL_VIEW = env_bool("BENCH_MINIMAL_VIEW", False)
 # publication or withdrawal makes every cached value of that support unreachable at once.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "86400"))
 
+# One cache that every worker process of a server sees: the public pages, their
+# invalidation after a publication, and the rate limits must agree between gunicorn's
+# workers, which a per-process memory cache would not. Files under CACHE_DIR hold it on
+# one host; several hosts need a shared cache server (the multi-server issue adds Redis).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
 # Cross-origin reads of the public API (django-cors-headers): any site may fetch it from a
 # browser, never with credentials, and nothing else of the site is shared that way.
 CORS_URLS_REGEX = r"^/api/"

@@ -14,3 +14,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # skips it, instead of warning "No directory at: …/staticfiles/" for every test client.
 # The browser tests get their static files from pytest-django's live server (the finders).
 STATIC_ROOT = None
+
+# Each test process its own memory cache, cleared before every test (tests/conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

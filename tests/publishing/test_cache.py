@@ -132,3 +132,31 @@ def test_a_published_supports_new_title_reaches_readers_at_once(
 
     assert "behandling av vuxna" in client.get(f"/stod/{support.slug}/").content.decode()
     assert "behandling av vuxna" in client.get("/?q=hj%C3%A4rtsvikt").content.decode()
+
+
+def test_a_publication_in_one_process_is_seen_by_another_with_the_configured_cache(tmp_path):
+    """gunicorn's workers are separate processes: the configured (non-test) cache must carry
+    the forgetting from the worker that published to the one that serves the next reader."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from config.settings import base
+
+    assert base.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+    location = str(tmp_path / "cache")
+    shared = FileBasedCache(location, {})
+    shared.set("publishing:generation:support:9", 4, timeout=None)
+    code = (
+        "import django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE']='config.settings.development';"
+        f"os.environ['CACHE_DIR']={location!r};"
+        "django.setup();"
+        "from apps.publishing.cache import forget_support;"
+        "forget_support(support_id=9)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=settings.BASE_DIR, timeout=60)
+
+    assert shared.get("publishing:generation:support:9") == 5
