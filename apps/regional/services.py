@@ -129,12 +129,7 @@ def addition_problems(
         try:
             URLValidator(schemes=["https", "http"])(link)
         except ValidationError:
-            problems["link"] = [
-                _(
-                    "Skriv en fullständig webbadress som börjar med https://, till exempel "
-                    "https://vardgivare.regionen.se/rutin."
-                )
-            ]
+            problems["link"] = [_("Skriv en fullständig adress som börjar med https://.")]
     return problems
 
 

@@ -147,7 +147,10 @@ def flag_stale_additions(*, edition: Edition, actor, data: dict, record: Edition
         elif addition.flag_reason != reason:
             addition.needs_review, addition.flag_reason = True, reason
             addition.flagged_at = addition.flagged_at or now
-            addition._change_reason = str(FlagReason(reason).label)[:100]
+            addition._change_reason = _("%(reason)s i version %(number)s") % {
+                "reason": FlagReason(reason).label,
+                "number": edition.number,
+            }
             told.append((addition, reason))
         else:
             continue  # flagged already, for the same reason: it waits in Mina uppgifter

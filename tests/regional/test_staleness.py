@@ -175,7 +175,7 @@ def test_a_flag_is_recorded_in_the_history_and_the_audit_log(world):
 
     latest = fresh(addition).history.order_by("-history_date", "-history_id").first()
     assert latest.needs_review is True
-    assert latest.history_change_reason == "Den nationella texten har ändrats"
+    assert latest.history_change_reason == "Den nationella texten har ändrats i version 1.1"
     entry = AuditEntry.objects.get(action="regional.addition_flagged")
     assert entry.object_id == str(addition.pk)
     assert entry.details == {"flag_reason": "changed", "to": "1.1"}
