@@ -244,27 +244,44 @@ def addition_link(path: str, addition: RegionalAddition, block_level: str = "") 
     return f"{path}?{query}#{addition.public_anchor}"
 
 
-class _Additions:
+@dataclass
+class Placement:
     """Where each of a region's additions goes in one edition's text: after its block while
     the edition has the block (wherever the block moved), else at the end of its section,
-    else after the text."""
+    else after the text. The reading site and the API place them alike."""
+
+    at_block: dict = field(default_factory=dict)  # block uid -> additions
+    at_end: dict = field(default_factory=dict)  # section key -> additions
+    elsewhere: list = field(default_factory=list)
+
+
+def place_additions(sections, additions) -> Placement:
+    block_uids = {b.uid for s in sections for b in s.blocks.all()}
+    keys = {s.key for s in sections}
+    placed = Placement()
+    for addition in additions:
+        if addition.block_uid is not None and addition.block_uid in block_uids:
+            placed.at_block.setdefault(addition.block_uid, []).append(addition)
+        elif addition.section_key in keys:
+            placed.at_end.setdefault(addition.section_key, []).append(addition)
+        else:
+            placed.elsewhere.append(addition)
+    return placed
+
+
+class _Additions:
+    """The additions of one page, placed, and how each is shown."""
 
     def __init__(self, sections, additions, *, path: str):
         self.path = path
         self.kinds = _labels(AdditionKind.choices)
         self.care_levels = _labels(CareLevel.choices)
-        block_uids = {b.uid for s in sections for b in s.blocks.all()}
-        keys = {s.key for s in sections}
-        self.at_block: dict = {}
-        self.at_end: dict = {}
-        self.elsewhere: list = []
-        for addition in additions:
-            if addition.block_uid is not None and addition.block_uid in block_uids:
-                self.at_block.setdefault(addition.block_uid, []).append(addition)
-            elif addition.section_key in keys:
-                self.at_end.setdefault(addition.section_key, []).append(addition)
-            else:
-                self.elsewhere.append(addition)
+        placed = place_additions(sections, additions)
+        self.at_block, self.at_end, self.elsewhere = (
+            placed.at_block,
+            placed.at_end,
+            placed.elsewhere,
+        )
 
     def view(self, addition, heading_level: int, block_level: str = "") -> AdditionView:
         level = min(heading_level + 1, 6)
@@ -581,6 +598,41 @@ class RegionSupport:
     entries: list[RegionEntry]
 
 
+def _current_publications(additions) -> dict:
+    return {
+        "snapshot__purpose": SnapshotPurpose.PUBLICATION,
+        "snapshot__edition_id__in": {a.support.current_published_edition_id for a in additions},
+    }
+
+
+def section_titles(additions) -> dict:
+    """{(edition id, section key): title} in the current publications of these additions'
+    supports. One query (none without additions)."""
+    if not additions:
+        return {}
+    rows = SnapshotSection.objects.filter(**_current_publications(additions)).values_list(
+        "snapshot__edition_id", "key", "title"
+    )
+    return {(edition_id, key): title for edition_id, key, title in rows}
+
+
+def current_block_levels(additions) -> dict:
+    """{addition pk: care level of the block it stands at} in its support's current
+    publication, for the links to additions at a block for one level. One query (none
+    without additions at a block)."""
+    at_blocks = [a for a in additions if a.block_uid is not None]
+    if not at_blocks:
+        return {}
+    rows = SnapshotBlock.objects.filter(
+        **_current_publications(at_blocks), uid__in={a.block_uid for a in at_blocks}
+    ).values_list("snapshot__edition_id", "uid", "care_level")
+    levels = {(edition_id, uid): level for edition_id, uid, level in rows}
+    return {
+        a.pk: levels.get((a.support.current_published_edition_id, a.block_uid), "")
+        for a in at_blocks
+    }
+
+
 def region_page(region: Organisation) -> list[RegionSupport]:
     """Every published addition of the region on a public support, by support, each with
     the section it sits in and a link to its place. Three queries."""
@@ -589,20 +641,8 @@ def region_page(region: Organisation) -> list[RegionSupport]:
             support__current_published_edition__state=EditionState.PUBLISHED
         )
     )
-    editions = {a.support.current_published_edition_id for a in additions}
-    titles, block_levels = {}, {}
-    if additions:
-        publication = {"snapshot__purpose": SnapshotPurpose.PUBLICATION}
-        for edition_id, key, title in SnapshotSection.objects.filter(
-            **publication, snapshot__edition_id__in=editions
-        ).values_list("snapshot__edition_id", "key", "title"):
-            titles[edition_id, key] = title
-        for edition_id, uid, care_level in SnapshotBlock.objects.filter(
-            **publication,
-            snapshot__edition_id__in=editions,
-            uid__in={a.block_uid for a in additions if a.block_uid is not None},
-        ).values_list("snapshot__edition_id", "uid", "care_level"):
-            block_levels[edition_id, uid] = care_level
+    titles = section_titles(additions)
+    block_levels = current_block_levels(additions)
     kinds = _labels(AdditionKind.choices)
     groups: dict[int, RegionSupport] = {}
     for addition in additions:
@@ -618,13 +658,7 @@ def region_page(region: Organisation) -> list[RegionSupport]:
                     (support.current_published_edition_id, addition.section_key), ""
                 ),
                 excerpt=Truncator(html_to_text(addition.html)).chars(200),
-                url=addition_link(
-                    path,
-                    addition,
-                    block_levels.get(
-                        (support.current_published_edition_id, addition.block_uid), ""
-                    ),
-                ),
+                url=addition_link(path, addition, block_levels.get(addition.pk, "")),
             )
         )
     return list(groups.values())

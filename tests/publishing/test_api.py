@@ -56,6 +56,7 @@ def test_the_index_names_every_part_of_the_api_with_absolute_addresses(client, w
         "andringar": "http://testserver/api/v1/andringar/",
         "programomraden": "http://testserver/api/v1/programomraden/",
         "produkttyper": "http://testserver/api/v1/produkttyper/",
+        "regioner": "http://testserver/api/v1/regioner/",
     }
 
 

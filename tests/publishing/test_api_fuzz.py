@@ -21,6 +21,7 @@ from apps.publishing.api.v1 import openapi_document
 from config.wsgi import application
 from tests.authoring.helpers import person
 from tests.publishing.api_helpers import build_world
+from tests.publishing.regional_helpers import write
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,8 @@ def addresses(django_db_setup, django_db_blocker):
     publications would have announced is missed."""
     with django_db_blocker.unblock(), transaction.atomic():
         world = build_world(person("author"), person("national_editor"))
+        # A region's addition, so that its list's body is checked against the schema too.
+        write(world.current, section="behandling", body="Regionens tillägg.")
         yield {
             "slug": [
                 world.current.slug,
@@ -60,6 +63,7 @@ def addresses(django_db_setup, django_db_blocker):
                 world.approved.code,
             ],
             "version": ["1.0", "1.1", "1.2"],
+            "code": ["uppsala", "skane", "npo-hjart-och-karlsjukdomar"],
         }
         transaction.set_rollback(True)
 

@@ -13,10 +13,11 @@ from tests.publishing.helpers import published_support
 pytestmark = pytest.mark.django_db
 
 # The support by its address, again by id when the body is built, its editions with their
-# snapshots (2), sections and blocks (2), diagnoses, related supports, the last publication
-# and the last metadata change (Last-Modified): see apps/publishing/api/v1.py (_resolve) and
+# snapshots (2), sections and blocks (2), diagnoses, related supports, the regions with
+# additions, the last publication, the last metadata change and the last change to a
+# regional addition (Last-Modified): see apps/publishing/api/v1.py (_resolve) and
 # bodies.support_detail.
-DETAIL_QUERIES = 10
+DETAIL_QUERIES = 12
 LIST_QUERIES = 5  # count, the page, the page's diagnoses, the last publication and metadata
 FEED_QUERIES = 4  # count, the page, the last publication and metadata
 

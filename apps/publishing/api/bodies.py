@@ -23,8 +23,10 @@ from apps.authoring.models import (
     Support,
 )
 from apps.authoring.workflow_states import EditionState
+from apps.regional import selectors as regional_selectors
+from apps.regional.models import AdditionKind, FlagReason
 
-from .. import selectors
+from .. import reading, selectors
 from . import schemas
 from . import selectors as api_selectors
 from .params import is_support_code
@@ -58,23 +60,31 @@ class Links:
         kwargs = {"slug": support.slug, "major": edition.major, "minor": edition.minor}
         return self.base + reverse("publishing:edition", kwargs=kwargs)
 
-    def page(self, name: str, params: dict, offset: int | None) -> str | None:
+    def support_in_region(self, support: Support, region) -> str:
+        return f"{self.support(support)}?{urlencode({'region': region.code})}"
+
+    def region_page(self, region) -> str:
+        return self.base + reading.region_path(region)
+
+    def page(self, name: str, params: dict, offset: int | None, **kwargs) -> str | None:
         if offset is None:
             return None
         query = {key: value for key, value in params.items() if value not in (None, "")}
         query["offset"] = offset
-        return f"{self.api(name)}?{urlencode(query)}"
+        return f"{self.api(name, **kwargs)}?{urlencode(query)}"
 
 
-def _page_links(links: Links, name: str, params: dict, *, total: int, limit: int, offset: int):
+def _page_links(
+    links: Links, name: str, params: dict, *, total: int, limit: int, offset: int, **kwargs
+):
     following = offset + limit if offset + limit < total else None
     preceding = max(offset - limit, 0) if offset > 0 else None
     return {
         "total": total,
         "limit": limit,
         "offset": offset,
-        "next": links.page(name, params, following),
-        "previous": links.page(name, params, preceding),
+        "next": links.page(name, params, following, **kwargs),
+        "previous": links.page(name, params, preceding, **kwargs),
     }
 
 
@@ -196,7 +206,98 @@ def _edition(links: Links, support: Support, edition: Edition) -> schemas.Editio
     )
 
 
-def _block(block) -> schemas.Block:
+# ---------------------------------------------------------------- regional additions
+
+
+def _region(region) -> schemas.Region:
+    return schemas.Region(code=region.code, name=region.name)
+
+
+def region_ref(links: Links, region) -> schemas.RegionRef:
+    return schemas.RegionRef(
+        code=region.code,
+        name=region.name,
+        url=links.api("region_additions", code=region.code),
+        html_url=links.region_page(region),
+    )
+
+
+def _addition(links: Links, support: Support, addition, block_level: str = "") -> schemas.Addition:
+    """One published addition as the reading site shows it in its region's view."""
+    edition = addition.written_against_edition
+    kind = _choice(addition.kind, AdditionKind)
+    return schemas.Addition(
+        uid=addition.uid,
+        anchor=addition.public_anchor,
+        region=_region(addition.region),
+        kind=kind,
+        label=f"{addition.region.name}: {kind.label}",
+        html=addition.html,
+        text=addition.body,
+        care_level=_choice(addition.care_level, CareLevel),
+        contact=addition.contact,
+        link=addition.link or None,
+        section_key=addition.section_key,
+        block_uid=addition.block_uid,
+        written_against=schemas.WrittenAgainst(
+            version=edition.number, url=links.edition(support, edition)
+        ),
+        stale=addition.needs_review,
+        stale_reason=_choice(addition.flag_reason, FlagReason) if addition.needs_review else None,
+        flagged_at=addition.flagged_at,
+        published_at=addition.published_at,
+        updated_at=addition.updated_at,
+        html_url=links.base
+        + reading.addition_link(reading.support_path(support), addition, block_level),
+    )
+
+
+def region_list(links: Links):
+    regions = reading.public_regions()
+    return schemas.RegionList(results=[region_ref(links, region) for region in regions])
+
+
+def region_addition_page(links: Links, region, *, since: datetime | None, limit: int, offset: int):
+    """The region's published additions on public supports, the last changed last; with
+    `since`, only those changed at or after it."""
+    additions = api_selectors.region_additions(region)
+    if since is not None:
+        additions = additions.filter(updated_at__gte=since)
+    total = additions.count()
+    rows = list(additions[offset : offset + limit]) if offset < total else []
+    levels = reading.current_block_levels(rows)
+    results = []
+    for addition in rows:
+        addition.region = region  # the page's own: no query per addition
+        support = addition.support
+        results.append(
+            schemas.RegionalAdditionItem(
+                **_addition(links, support, addition, levels.get(addition.pk, "")).model_dump(),
+                support=_support_ref(links, support),
+                support_url=links.support_in_region(support, region),
+            )
+        )
+    params = {"updated_since": since.isoformat() if since else None, "limit": limit}
+    body = schemas.RegionalAdditionPage(
+        **_page_links(
+            links,
+            "region_additions",
+            params,
+            total=total,
+            limit=limit,
+            offset=offset,
+            code=region.code,
+        ),
+        region=region_ref(links, region),
+        results=results,
+    )
+    changed = _latest(
+        api_selectors.last_public_change_at(), api_selectors.additions_changed_at(region=region)
+    )
+    return 200, body, changed
+
+
+def _block(block, additions=()) -> schemas.Block:
     recommendation = None
     if block.kind == BlockKind.RECOMMENDATION and block.strength:
         recommendation = schemas.Recommendation(
@@ -220,23 +321,40 @@ def _block(block) -> schemas.Block:
         references=block.references,
         recommendation=recommendation,
         change=change,
+        additions=list(additions),
     )
 
 
-def _sections(snapshot) -> list[schemas.Section]:
+def _sections(links: Links, support: Support, snapshot, additions=()):
+    """The snapshot's sections with content, and the region's additions at their places
+    (reading.place_additions, as on the reading site): after their block, at the end of
+    their section, or, for a section this edition does not have, in the second value."""
+    found = selectors.public_sections(snapshot)
+    placed = reading.place_additions(found, additions)
     sections = []
-    for section in selectors.public_sections(snapshot):
-        blocks = [_block(block) for block in section.blocks.all()]
-        if blocks:
+    for section in found:
+        blocks = [
+            _block(
+                block,
+                [
+                    _addition(links, support, a, block.care_level)
+                    for a in placed.at_block.get(block.uid, ())
+                ],
+            )
+            for block in section.blocks.all()
+        ]
+        at_end = [_addition(links, support, a) for a in placed.at_end.get(section.key, ())]
+        if blocks or at_end:
             sections.append(
                 schemas.Section(
                     key=section.key,
                     title=section.title,
                     heading_level=section.heading_level,
                     blocks=blocks,
+                    additions=at_end,
                 )
             )
-    return sections
+    return sections, [_addition(links, support, a) for a in placed.elsewhere]
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -244,8 +362,11 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def support_detail(links: Links, support: Support, version: tuple[int, int] | None = None):
-    """The support with the edition asked for (the current one without a version)."""
+def support_detail(
+    links: Links, support: Support, version: tuple[int, int] | None = None, region=None
+):
+    """The support with the edition asked for (the current one without a version); with a
+    `region`, the current edition with that region's published additions at their places."""
     editions = selectors.public_editions(support)
     wanted = version or (
         support.current_published_edition.major,
@@ -256,6 +377,9 @@ def support_detail(links: Links, support: Support, version: tuple[int, int] | No
         raise Http404(_("Kunskapsstödet har ingen publicerad version med det numret."))
     diagnoses = api_selectors.diagnoses_by_support([support.pk]).get(support.pk, [])
     related = api_selectors.related_public(support)
+    additions = regional_selectors.published_additions(support, region) if region else []
+    sections, elsewhere = _sections(links, support, shown.publication, additions)
+    regions = regional_selectors.regions_with_additions(support)
     body = schemas.SupportDetail(
         code=support.code,
         slug=support.slug,
@@ -270,11 +394,27 @@ def support_detail(links: Links, support: Support, version: tuple[int, int] | No
         ],
         diagnoses=[_diagnosis(d) for d in diagnoses],
         edition=_edition(links, support, shown),
-        sections=_sections(shown.publication),
+        sections=sections,
         related=[_support_ref(links, other) for other in related],
         editions=[_edition(links, support, edition) for edition in editions],
+        regions=[
+            schemas.RegionLink(
+                code=r.code,
+                name=r.name,
+                url=links.support_in_region(support, r),
+                html_url=links.base
+                + f"{reading.support_path(support)}?{urlencode({'region': r.code})}",
+            )
+            for r in regions
+        ],
+        region=region_ref(links, region) if region is not None else None,
+        other_additions=elsewhere,
     )
-    return 200, body, api_selectors.support_last_change_at(support)
+    changed = _latest(
+        api_selectors.support_last_change_at(support),
+        api_selectors.additions_changed_at(support=support),
+    )
+    return 200, body, changed
 
 
 def edition_list(links: Links, support: Support):

@@ -83,6 +83,70 @@ class ChangeTag(Model):
     label: str = Field(description="Som webbplatsen visar det, till exempel ”Ändrad 2026”.")
 
 
+class Region(Model):
+    code: str = Field(description="Regionens kod, till exempel uppsala (se /api/v1/regioner/).")
+    name: str
+
+
+class RegionRef(Region):
+    url: str = Field(description="Regionens publicerade tillägg i API:t.")
+    html_url: str = Field(description="Regionens sida med tilläggen på webbplatsen.")
+
+
+class RegionLink(Region):
+    url: str = Field(description="Kunskapsstödet med regionens tillägg i API:t (?region=).")
+    html_url: str = Field(description="Kunskapsstödet med regionens tillägg på webbplatsen.")
+
+
+class WrittenAgainst(Model):
+    version: str = Field(
+        description="Den nationella version som tillägget skrevs mot eller senast bekräftades för."
+    )
+    url: str = Field(description="Den versionen i API:t.")
+
+
+class Addition(Model):
+    uid: UUID = Field(description="Tilläggets id. Ändras aldrig.")
+    anchor: str = Field(
+        description="Tilläggets ankare på webbplatsen, till exempel tillagg-1a2b3c4d."
+    )
+    region: Region
+    kind: Choice = Field(
+        description="Typ: organisation (organisation och ansvar), referral (remissrutin), "
+        "local_drug (lokalt läkemedelsval) eller deviation (avvikelse från den nationella texten)."
+    )
+    label: str = Field(description="Rubriken som webbplatsen visar: regionen och typen.")
+    html: str = Field(description="Texten som sanerad HTML.")
+    text: str = Field(description="Texten som Markdown, som den skrevs.")
+    care_level: Choice = Field(description="Vårdnivå: primary, specialised eller both.")
+    contact: str = Field(description="Kontakt, eller en tom text.")
+    link: str | None = Field(description="En länk till regionens egen information, eller null.")
+    section_key: str = Field(description="Avsnittet som tillägget står i.")
+    block_uid: UUID | None = Field(
+        description="Blocket som tillägget står efter, eller null när det står i slutet av "
+        "avsnittet."
+    )
+    written_against: WrittenAgainst
+    stale: bool = Field(
+        description="true när den nationella texten har ändrats (eller blocket tagits bort) "
+        "sedan tillägget skrevs och regionen ännu inte har granskat det. Tillägget visas ändå, "
+        "med en upplysning om det."
+    )
+    stale_reason: Choice | None = Field(
+        description="changed (texten har ändrats) eller removed (blocket finns inte längre); "
+        "null när tillägget inte behöver granskas."
+    )
+    flagged_at: datetime | None = Field(description="När tillägget markerades för granskning.")
+    published_at: datetime
+    updated_at: datetime = Field(description="När tillägget senast ändrades.")
+    html_url: str = Field(description="Tillägget på webbplatsen, i regionens vy.")
+
+
+class RegionalAdditionItem(Addition):
+    support: SupportRef
+    support_url: str = Field(description="Kunskapsstödet med regionens tillägg i API:t.")
+
+
 class Block(Model):
     uid: UUID = Field(description="Blockets id, detsamma i alla versioner av kunskapsstödet.")
     kind: Literal["text", "recommendation"]
@@ -99,6 +163,9 @@ class Block(Model):
     change: ChangeTag | None = Field(
         description="Ändringsmärkning mot förra versionen, null om blocket inte ändrats i sak."
     )
+    additions: list[Addition] = Field(
+        description="Den valda regionens tillägg efter blocket (med ?region=), annars tom."
+    )
 
 
 class Section(Model):
@@ -106,6 +173,9 @@ class Section(Model):
     title: str
     heading_level: int
     blocks: list[Block]
+    additions: list[Addition] = Field(
+        description="Den valda regionens tillägg i slutet av avsnittet (med ?region=), annars tom."
+    )
 
 
 class Edition(Model):
@@ -139,6 +209,16 @@ class SupportDetail(Model):
     )
     related: list[SupportRef] = Field(description="Relaterade publicerade kunskapsstöd.")
     editions: list[Edition] = Field(description="Alla publicerade versioner, nyaste först.")
+    regions: list[RegionLink] = Field(
+        description="Regionerna som har publicerade tillägg till kunskapsstödet."
+    )
+    region: RegionRef | None = Field(
+        description="Regionen vars tillägg svaret har (?region=), annars null."
+    )
+    other_additions: list[Addition] = Field(
+        description="Regionens tillägg i ett avsnitt som den här versionen inte har längre; "
+        "de står sist på webbplatsen."
+    )
 
 
 class EditionList(Model):
@@ -166,6 +246,15 @@ class Change(Model):
 
 class ChangePage(Page):
     results: list[Change]
+
+
+class RegionalAdditionPage(Page):
+    region: RegionRef
+    results: list[RegionalAdditionItem]
+
+
+class RegionList(Model):
+    results: list[RegionRef]
 
 
 class Endpoint(Model):

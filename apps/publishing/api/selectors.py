@@ -14,7 +14,9 @@ from apps.authoring.models import (
     Support,
     SupportDiagnosis,
 )
-from apps.authoring.workflow_states import FROZEN_STATES
+from apps.authoring.workflow_states import FROZEN_STATES, EditionState
+from apps.regional import selectors as regional_selectors
+from apps.regional.models import AdditionState, RegionalAddition
 
 from .. import selectors
 
@@ -138,3 +140,30 @@ def support_last_change_at(support: Support) -> datetime | None:
     ).aggregate(at=Max("created_at"))["at"]
     linked = Support.objects.filter(Q(pk=support.pk) | Q(related_supports=support)).values("pk")
     return _latest(transitions, _metadata_changed_at(linked))
+
+
+# ---------------------------------------------------------------- regional additions
+
+
+def region_additions(region) -> QuerySet[RegionalAddition]:
+    """The region's published additions on public supports, the last changed last (a system
+    keeps the time of the last one it read and asks with updated_since next time)."""
+    return (
+        regional_selectors.region_additions(region)
+        .filter(support__current_published_edition__state=EditionState.PUBLISHED)
+        .select_related("support__product_type")
+        .order_by("updated_at", "pk")
+    )
+
+
+def additions_changed_at(*, support: Support | None = None, region=None) -> datetime | None:
+    """When readers last saw an addition change here: one published, changed, flagged or
+    archived (an archived one leaves the answer, which changes it too)."""
+    additions = RegionalAddition.objects.filter(
+        state__in=[AdditionState.PUBLISHED, AdditionState.ARCHIVED]
+    )
+    if support is not None:
+        additions = additions.filter(support_id=support.pk)
+    if region is not None:
+        additions = additions.filter(region_id=region.pk)
+    return additions.aggregate(at=Max("updated_at"))["at"]

@@ -19,6 +19,7 @@ from ninja.errors import ValidationError
 from apps.accounts.models import Organisation
 from apps.authoring.models import ProductType
 
+from .. import reading
 from ..cache import public_cached
 from . import bodies, schemas
 from .http import cached_json, error_response, render, respond
@@ -212,6 +213,7 @@ def index(request):
             ("andringar", links.api("changes"), _("Nya versioner och avpubliceringar.")),
             ("programomraden", links.api("programme_areas"), _("Programområdenas koder.")),
             ("produkttyper", links.api("product_types"), _("Produkttypernas koder.")),
+            ("regioner", links.api("regions"), _("Regionerna och deras regionala tillägg.")),
         ]
         body = schemas.Index(
             name=_("Nationella kunskapsstöd – API"),
@@ -287,6 +289,14 @@ def supports(
     )
 
 
+def _region(code: str):
+    """The region with this code; Http404 (a JSON 404) for a code that names none."""
+    region = reading.region_by_code(code)
+    if region is None:
+        raise Http404(_("Det finns ingen region med koden ”%(code)s”.") % {"code": code})
+    return region
+
+
 @public_get(
     "/kunskapsstod/{slug}/",
     url_name="support",
@@ -296,18 +306,33 @@ def supports(
         "Den gällande versionen: uppgifter, datum, avsnitt, block med HTML och "
         "rekommendationerna med styrka, underlag, vårdnivå, djup, referenser och "
         "ändringsmärkning, länkar till relaterade kunskapsstöd och till tidigare versioner. "
+        "Med region kommer också regionens publicerade tillägg, vart och ett där det står: "
+        "efter sitt block (additions i blocket) eller i slutet av sitt avsnitt (additions i "
+        "avsnittet), med den nationella version det skrevs mot och om det behöver granskas "
+        "(stale). Den nationella texten är densamma med och utan region. "
         "Ett avpublicerat kunskapsstöd svarar 410 med tidpunkten."
     ),
 )
-def support(request, slug: str = SLUG):
+def support(
+    request,
+    slug: str = SLUG,
+    region: str = Query(
+        None,
+        pattern=CODE_PATTERN,
+        max_length=60,
+        description="Regionens kod, till exempel uppsala (se /api/v1/regioner/): svaret får "
+        "regionens publicerade tillägg.",
+    ),
+):
     support_id = _resolve(request, slug)
+    chosen = _region(region) if region else None
     links = _links(request)
     return cached_json(
         request,
         "support",
-        lambda: bodies.support_detail(links, bodies.support_by_id(support_id)),
+        lambda: bodies.support_detail(links, bodies.support_by_id(support_id), region=chosen),
         support_id=support_id,
-        variant=(slug,),
+        variant=(slug, chosen.code if chosen else ""),
     )
 
 
@@ -427,6 +452,56 @@ def product_types(request):
     return respond(request, render(200, body, None))
 
 
+@public_get(
+    "/regioner/",
+    url_name="regions",
+    response={200: schemas.RegionList},
+    summary="Regioner",
+    description="De 21 regionerna och deras koder, för parametern region och regionernas tillägg.",
+)
+def regions(request):
+    return respond(request, render(200, bodies.region_list(_links(request)), None))
+
+
+@public_get(
+    "/regioner/{code}/tillagg/",
+    url_name="region_additions",
+    response={200: schemas.RegionalAdditionPage, **BAD_REQUEST, **NOT_FOUND},
+    summary="En regions tillägg",
+    description=(
+        "Regionens publicerade tillägg till de publicerade kunskapsstöden, det senast ändrade "
+        "sist, en sida i taget. Spara tidpunkten updated_at för det sista och fråga med "
+        "updated_since nästa gång. Ett tillägg som regionen arkiverar finns inte längre med: "
+        "hämta hela listan (utan updated_since) för att se vilka som finns kvar."
+    ),
+)
+def region_additions(
+    request,
+    code: str = Path(
+        ...,
+        pattern=CODE_PATTERN,
+        max_length=60,
+        description="Regionens kod, till exempel uppsala (se /api/v1/regioner/).",
+    ),
+    updated_since: str = Query(
+        None,
+        description="Bara tillägg som publicerades eller ändrades vid eller efter denna "
+        "tidpunkt. " + SINCE_HELP,
+    ),
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+):
+    since = parse_since(updated_since)
+    region = _region(code)
+    links = _links(request)
+    return cached_json(
+        request,
+        "region-additions",
+        lambda: bodies.region_addition_page(links, region, since=since, limit=limit, offset=offset),
+        variant=(region.code, str(since), limit, offset),
+    )
+
+
 api.add_router("/", router)
 
 
@@ -437,6 +512,12 @@ RESPONSE_DESCRIPTIONS = {
     "400": "En parameter har fel form; svaret säger vilken och varför.",
     "404": "Det finns inget publicerat kunskapsstöd eller ingen publicerad version här.",
     "410": "Kunskapsstödet är avpublicerat; svaret säger när.",
+}
+# What a 404 means where it is not a support or a version that is missing.
+NOT_FOUND_DESCRIPTIONS = {
+    "support": "Det finns inget publicerat kunskapsstöd här, eller ingen region med koden i "
+    "region.",
+    "region_additions": "Det finns ingen region med den koden.",
 }
 CACHE_HEADERS = {
     "ETag": {
@@ -472,6 +553,8 @@ def _describe(schema: dict) -> dict:
             responses["304"] = {"description": "", "headers": CACHE_HEADERS}
             for status, response in responses.items():
                 response["description"] = RESPONSE_DESCRIPTIONS[status]
+            if "404" in responses and operation.get("operationId") in NOT_FOUND_DESCRIPTIONS:
+                responses["404"]["description"] = NOT_FOUND_DESCRIPTIONS[operation["operationId"]]
     return schema
 
 

@@ -147,6 +147,12 @@ def api_page(request):
             "list": f"{supports}?{urlencode({'npo': 'npo-hjart-och-karlsjukdomar', 'care_level': 'primary'})}",
             "diagnosis": f"{supports}?{urlencode({'diagnosis': 'I50'})}",
             "changes": f"{changes}?{urlencode({'updated_since': '2026-03-01T08:00:00+01:00'})}",
+            "regions": base + reverse("api:v1:regions"),
+            "region_additions": base
+            + reverse("api:v1:region_additions", kwargs={"code": "uppsala"})
+            + "?"
+            + urlencode({"updated_since": "2026-03-01"}),
+            "support_in_region": f"{supports}<slug>/?{urlencode({'region': 'uppsala'})}",
             "curl_etag": f"curl -i -H 'If-None-Match: \"…\"' {supports}",
             "bad_request": json.dumps(bad_request.model_dump(), ensure_ascii=False, indent=2),
         },
