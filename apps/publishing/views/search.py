@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -103,6 +103,25 @@ def _known_diagnoses() -> list[tuple[str, str]]:
     )
 
 
+FILTER_FIELDS = ("npo", "produkttyp", "vardniva", "diagnos")
+
+
+def _filter_fields(form: SearchForm) -> str:
+    """The form's four filters as HTML. Rendering their widgets (and reading the programme
+    areas and product types for the selects) was a good part of every search's cost, and
+    they depend only on the values asked for: so, unless one of them has an error to show
+    beside it, they come from the public cache, keyed by the values as the reader wrote
+    them (what the widgets show)."""
+
+    def build() -> str:
+        return render_to_string("publishing/search_filters.html", {"form": form})
+
+    if form.is_bound and any(name in form.errors for name in FILTER_FIELDS):
+        return build()
+    values = tuple(str(form[name].value() or "") for name in FILTER_FIELDS)
+    return mark_safe(public_cached("search-filters", build, variant=values))  # noqa: S308 - rendered by a template
+
+
 def _lists() -> dict:
     """What the start page shows before anything is asked: the latest publications, and the
     programme areas and product types with how many supports each has."""
@@ -150,8 +169,9 @@ def _searched(form: SearchForm, request) -> tuple[dict, int]:
     terms = search.parse_query(form.cleaned_data["q"])
     filters = form.filters()
     number = form.page_number()
-    matching, ranked = search.search_documents(terms, filters)
-    pages = Pages(number=number, count=matching.count(), per_page=PER_PAGE)
+    start = (number - 1) * PER_PAGE
+    count, rows = search.search_page(terms, filters, start=start, size=PER_PAGE)
+    pages = Pages(number=number, count=count, per_page=PER_PAGE)
     context = {
         "terms": terms,
         "pages": pages,
@@ -165,8 +185,7 @@ def _searched(form: SearchForm, request) -> tuple[dict, int]:
             "pages": pages.num_pages,
         }
         return context, 404
-    start = pages.first_position - 1
-    context["results"] = _results(ranked[start : start + pages.per_page], terms)
+    context["results"] = _results(rows, terms)
     if number == 1:
         hits, more = search.search_unpublished(request.user, terms, filters)
         context.update(unpublished=hits, unpublished_more=more)
@@ -184,7 +203,15 @@ def _page(request, form: SearchForm | None) -> tuple[int, str]:
         context.update(searched)
     else:
         status = 400
-    context["diagnosis_suggestions"] = _known_diagnoses()
+    context["filter_fields"] = _filter_fields(context["form"])
+    context["diagnosis_datalist"] = mark_safe(  # noqa: S308 - rendered by a template
+        public_cached(
+            "search-datalist",
+            lambda: render_to_string(
+                "publishing/search_datalist.html", {"diagnosis_suggestions": _known_diagnoses()}
+            ),
+        )
+    )
     return status, render_to_string("publishing/start.html", context, request=request)
 
 
