@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.authoring",
     "apps.remiss",
     "apps.regional",
+    "apps.feedback",
     "apps.publishing",
 ]
 
